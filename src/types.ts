@@ -1,0 +1,145 @@
+/**
+ * Shared types of the claim-checking engine: what a claim declares, what a
+ * trial returns, and what a summary row holds.
+ *
+ * @module
+ */
+
+/** Size profile of a run: `ci` fits in `deno test`, `paper` is full size. */
+export type Profile = "ci" | "paper";
+
+/** Outcome of one trial. Only `pass` counts as a pass for any check. */
+export type TrialStatus = "ok" | "not-converged" | "error";
+
+/** A value in a trial row or a parameter set. */
+export type Cell = string | number | boolean;
+
+/** What a check of a claim is expected to do on its trials. */
+export type Expectation = "holds" | "fails";
+
+/** Verdict of a check from its pass-rate confidence interval. */
+export type Verdict = "holds" | "fails" | "inconclusive";
+
+/**
+ * One per-trial check of a claim. A claim's main check is expected to hold
+ * (the lower 95% bound of its pass rate at least `target`); a control is
+ * expected to fail (the upper 95% bound below `target`).
+ */
+export interface CheckSpec {
+  /** Short snake_case name, unique within the claim (e.g. `flips_at_C`). */
+  name: string;
+  /** One sentence: what passing this check means for one trial. */
+  description: string;
+  /** Target pass rate the interval is compared with. */
+  target: number;
+  /** `holds` for a claim's prediction, `fails` for a control. */
+  expect: Expectation;
+}
+
+/** One configuration of a claim: a parameter set and the checks run on it. */
+export interface ClaimConfig {
+  /** Stable key naming the configuration, e.g. `d=500,k=10,orthogonal`. */
+  key: string;
+  /** Parameters of the configuration (written to every trial row). */
+  params: Record<string, Cell>;
+  /** Checks evaluated on every trial of this configuration. */
+  checks: CheckSpec[];
+  /** Number of trials of this configuration. */
+  trials: number;
+}
+
+/** Identity of one trial: everything needed to replay it alone. */
+export interface TrialTask {
+  /** Claim id, e.g. `C4`. */
+  claim: string;
+  /** Configuration key. */
+  config: string;
+  /** Trial index within the configuration, from 0. */
+  trial: number;
+  /** The trial's seed, from `trialSeed(runSeed, claim, config, trial)`. */
+  seed: number;
+}
+
+/** What one trial returns. */
+export interface TrialResult {
+  /** `ok` when the trial ran to the end; otherwise every check counts as failed. */
+  status: TrialStatus;
+  /** Why the status is not `ok` (empty when it is). */
+  reason: string;
+  /** Outcome of each check of the configuration, by check name. */
+  checks: Record<string, boolean>;
+  /** Measured values, written as columns of the trial row (stable key order). */
+  values: Record<string, Cell>;
+}
+
+/** One row of `summary.csv`: the pass rate of one check of one claim. */
+export interface SummaryRow {
+  /** Claim id. */
+  claim: string;
+  /** Check name. */
+  check: string;
+  /** Expected outcome of the check. */
+  expect: Expectation;
+  /** Number of trials. */
+  trials: number;
+  /** Number of trials passing the check. */
+  passed: number;
+  /** passed / trials. */
+  rate: number;
+  /** Lower end of the 95% Clopper–Pearson interval. */
+  ciLow: number;
+  /** Upper end of the 95% Clopper–Pearson interval. */
+  ciHigh: number;
+  /** Target rate. */
+  target: number;
+  /** Verdict from the interval. */
+  verdict: Verdict;
+  /** Whether the verdict is the expected one. */
+  ok: boolean;
+}
+
+/** A finished trial: its identity and its result. */
+export interface TrialRecord {
+  /** Which trial. */
+  task: TrialTask;
+  /** What it gave. */
+  result: TrialResult;
+}
+
+/**
+ * A claim-level assessment that is not a per-trial pass rate (for example
+ * C7's fitted slope with its confidence interval), shown as an extra summary
+ * line.
+ */
+export interface Assessment {
+  /** Check name, unique within the claim. */
+  check: string;
+  /** Expected verdict. */
+  expect: Expectation;
+  /** Verdict reached. */
+  verdict: Verdict;
+  /** Human-readable measured values, e.g. `slope 0.49 [0.41, 0.57]`. */
+  detail: string;
+}
+
+/** Everything the engine needs to know about one claim of the paper. */
+export interface ClaimSpec {
+  /** Claim id as in PAPER.md, e.g. `C4`. */
+  id: string;
+  /** Short title, e.g. `Non-robustness`. */
+  title: string;
+  /** One paragraph in our words. */
+  statement: string;
+  /** Source tag as in PAPER.md: `[A]`, `[L]`, `[R]` or a combination. */
+  source: string;
+  /** Hypotheses the claim needs. */
+  hypotheses: string[];
+  /** Named constants and their values, reported with every run. */
+  constants: Record<string, number>;
+  /** The configurations to run at a profile. */
+  configs(profile: Profile): ClaimConfig[];
+  /** Run one trial (deterministic in `task.seed`). */
+  runTrial(task: TrialTask, config: ClaimConfig): Promise<TrialResult>;
+  /** Optional claim-level assessments over all finished trials. */
+  assess?(records: TrialRecord[], configs: ClaimConfig[]): Assessment[];
+}
