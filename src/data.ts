@@ -88,7 +88,9 @@ export function correlationBound(
 export function clusterLabels(rng: Rng, k: number): Int8Array {
   const labels = new Int8Array(k);
   const order = rng.permutation(k);
-  order.forEach((cluster, rank) => labels[cluster] = rank < Math.ceil(k / 2) ? 1 : -1);
+  order.forEach((cluster, rank) =>
+    labels[cluster] = rank < Math.ceil(k / 2) ? 1 : -1
+  );
   return labels;
 }
 
@@ -115,7 +117,9 @@ export function clusterModel(
   }
   if (!Number.isInteger(d) || d < k || (kind === "correlated" && d < k + 1)) {
     throw new RangeError(
-      `d must be an integer ≥ k (${kind === "correlated" ? k + 1 : k}), got d=${d}`,
+      `d must be an integer ≥ k (${
+        kind === "correlated" ? k + 1 : k
+      }), got d=${d}`,
     );
   }
   if (!(correlation >= 0 && correlation < 1)) {
@@ -189,7 +193,9 @@ export function signedMeanSum(model: ClusterModel): Float64Array {
   const { d, k, clusterMeans, clusterLabels } = model;
   const s = new Float64Array(d);
   for (let j = 0; j < k; j++) {
-    for (let t = 0; t < d; t++) s[t] += clusterLabels[j] * clusterMeans[j * d + t];
+    for (let t = 0; t < d; t++) {
+      s[t] += clusterLabels[j] * clusterMeans[j * d + t];
+    }
   }
   return s;
 }

@@ -165,7 +165,10 @@ export interface LossWeights {
  * assert.ok(Math.abs(w.coefficients[0] - 0.5 / (2 * Math.log(2))) < 1e-7);
  * ```
  */
-export function lossWeights(outputs: ArrayLike<number>, y: ArrayLike<number>): LossWeights {
+export function lossWeights(
+  outputs: ArrayLike<number>,
+  y: ArrayLike<number>,
+): LossWeights {
   const n = y.length;
   const q = new Float64Array(n);
   let lse = -Infinity;
@@ -182,12 +185,23 @@ export function lossWeights(outputs: ArrayLike<number>, y: ArrayLike<number>): L
     coefficients[i] = y[i] * ratio;
     dot += ratio * q[i];
   }
-  return { coefficients, logLoss: lse - Math.log(n), coefficientDotOutput: dot, minMargin };
+  return {
+    coefficients,
+    logLoss: lse - Math.log(n),
+    coefficientDotOutput: dot,
+    minMargin,
+  };
 }
 
 /** Checks the inputs of the flow and returns the form to use. */
-function chooseForm(data: FlowData, init: NetworkWeights, form: FlowForm | "auto"): FlowForm {
-  if (data.d !== init.d) throw new RangeError(`data has d=${data.d}, network d=${init.d}`);
+function chooseForm(
+  data: FlowData,
+  init: NetworkWeights,
+  form: FlowForm | "auto",
+): FlowForm {
+  if (data.d !== init.d) {
+    throw new RangeError(`data has d=${data.d}, network d=${init.d}`);
+  }
   if (data.x.length !== data.n * data.d || data.y.length !== data.n) {
     throw new RangeError("data arrays do not match n and d");
   }
@@ -236,7 +250,9 @@ export function gradientFlow(
     );
 
   const materialize = (): NetworkWeights => {
-    const w = tf.tidy(() => form === "span" ? tf.add(tf.matMul(first, X), W0) : tf.clone(first));
+    const w = tf.tidy(() =>
+      form === "span" ? tf.add(tf.matMul(first, X), W0) : tf.clone(first)
+    );
     const out: NetworkWeights = {
       d,
       m,
@@ -245,7 +261,12 @@ export function gradientFlow(
       v: v.dataSync() as Float32Array,
     };
     w.dispose();
-    return { ...out, w: Float32Array.from(out.w), b: Float32Array.from(out.b), v: Float32Array.from(out.v) };
+    return {
+      ...out,
+      w: Float32Array.from(out.w),
+      b: Float32Array.from(out.b),
+      v: Float32Array.from(out.v),
+    };
   };
 
   /** Per-neuron ‖w_r‖² as a tensor (m). */
@@ -260,7 +281,11 @@ export function gradientFlow(
         : tf.sum(tf.square(first), 1)
     );
 
-  const neuronState = (): { balance: Float64Array; scale: Float64Array; total: number } => {
+  const neuronState = (): {
+    balance: Float64Array;
+    scale: Float64Array;
+    total: number;
+  } => {
     const rn = rowNormsSquared();
     const w2 = rn.dataSync();
     const bb = b.dataSync();
@@ -292,7 +317,9 @@ export function gradientFlow(
     while (true) {
       const z = preActivation();
       const h = tf.relu(z);
-      const outT = tf.tidy(() => tf.reshape(tf.matMul(h, tf.reshape(v, [m, 1])), [n]));
+      const outT = tf.tidy(() =>
+        tf.reshape(tf.matMul(h, tf.reshape(v, [m, 1])), [n])
+      );
       const outputs = outT.dataSync();
       outT.dispose();
       const lw = lossWeights(outputs, y);
@@ -324,7 +351,8 @@ export function gradientFlow(
           const old = marginHistory[len - 1 - marginWindow];
           if (
             normalizedMargin > 0 &&
-            Math.abs(normalizedMargin - old) <= marginTolerance * Math.abs(normalizedMargin)
+            Math.abs(normalizedMargin - old) <=
+              marginTolerance * Math.abs(normalizedMargin)
           ) {
             status = "converged";
           }
@@ -340,15 +368,29 @@ export function gradientFlow(
       // Fused step: direction D = Σ c_i ∇N_i, length ε‖θ‖.
       const c = tf.tensor1d(lw.coefficients);
       const [dFirst, db, dv, norms] = tf.tidy(() => {
-        const g = tf.mul(tf.step(z), tf.mul(tf.reshape(c, [n, 1]), tf.reshape(v, [1, m])));
+        const g = tf.mul(
+          tf.step(z),
+          tf.mul(tf.reshape(c, [n, 1]), tf.reshape(v, [1, m])),
+        );
         const dvT = tf.reshape(tf.matMul(tf.reshape(c, [1, n]), h), [m]);
         const dbT = tf.sum(g, 0);
-        const dF = form === "span" ? tf.transpose(g) : tf.matMul(g, X, true, false);
+        const dF = form === "span"
+          ? tf.transpose(g)
+          : tf.matMul(g, X, true, false);
         const firstNorm = form === "span"
           ? tf.sum(tf.mul(tf.matMul(K!, g), g))
           : tf.sum(tf.square(dF));
-        const normsT = tf.stack([firstNorm, tf.sum(tf.square(dbT)), tf.sum(tf.square(dvT))]);
-        return [dF as tf.Tensor2D, dbT as tf.Tensor1D, dvT as tf.Tensor1D, normsT];
+        const normsT = tf.stack([
+          firstNorm,
+          tf.sum(tf.square(dbT)),
+          tf.sum(tf.square(dvT)),
+        ]);
+        return [
+          dF as tf.Tensor2D,
+          dbT as tf.Tensor1D,
+          dvT as tf.Tensor1D,
+          normsT,
+        ];
       });
       c.dispose();
       z.dispose();
@@ -383,7 +425,10 @@ export function gradientFlow(
     let drift = 0;
     for (let r = 0; r < m; r++) {
       const denom = Math.max(end.scale[r], end.total / m);
-      drift = Math.max(drift, Math.abs(end.balance[r] - start.balance[r]) / denom);
+      drift = Math.max(
+        drift,
+        Math.abs(end.balance[r] - start.balance[r]) / denom,
+      );
     }
     const weights = materialize();
     if (onCheckpoint && !checkpoints.has(step)) {

@@ -135,7 +135,10 @@ export function inputGradients(
     const xs = tf.tensor2d(x, [n, d]);
     const w = tf.tensor2d(weights.w, [m, d]);
     const z = tf.add(tf.matMul(xs, w, false, true), tf.tensor1d(weights.b));
-    const coeff = tf.mul(tf.step(z), tf.reshape(tf.tensor1d(weights.v), [1, m]));
+    const coeff = tf.mul(
+      tf.step(z),
+      tf.reshape(tf.tensor1d(weights.v), [1, m]),
+    );
     return tf.matMul(coeff, w);
   }).dataSync() as Float32Array;
 }

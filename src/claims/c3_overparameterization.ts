@@ -1,0 +1,128 @@
+/**
+ * Claim C3 (benign despite overparameterization): with m(d+2) ≥ 10n, and also
+ * with d > n, gradient flow reaches zero training error and small test error,
+ * while the explicit interpolator N_bad of the same network class has zero
+ * training error and test error near 1, on the same instances. Control: the
+ * "benign" check applied to N_bad must fail.
+ *
+ * @module
+ */
+
+import {
+  classificationError,
+  drawInstance,
+  flowColumns,
+  flowStatus,
+  instanceParams,
+  round,
+  trainInstance,
+} from "../instance.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+import { badInterpolator } from "./bad_interpolator.ts";
+
+/** Named constants of C3. */
+export const c3Constants = {
+  /** Benign: zero training error and test error at most this. */
+  maxTestError: 0.01,
+  /** Harmful: zero training error and test error at least this. */
+  harmfulTestError: 0.9,
+  /** Overparameterization required: m(d+2) ≥ this × n. */
+  overparameterization: 10,
+  /** Target pass rate. */
+  target: 0.8,
+};
+
+/** Configurations of C3. */
+export function c3Configs(profile: Profile): ClaimConfig[] {
+  const sizes = profile === "ci"
+    ? [{ d: 200, k: 8, n: 300, m: 200 }, { d: 800, k: 16, n: 100, m: 50 }]
+    : [{ d: 500, k: 20, n: 800, m: 400 }, { d: 2000, k: 40, n: 200, m: 200 }];
+  const { maxTestError, harmfulTestError, target } = c3Constants;
+  return sizes.map((p) => ({
+    key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+    params: {
+      ...p,
+      nTest: 1000,
+      means: "orthogonal",
+      overparam_ratio: (p.m * (p.d + 2)) / p.n,
+    },
+    trials: profile === "ci" ? 15 : 50,
+    checks: [
+      {
+        name: "gradient_flow_benign",
+        description:
+          `gradient flow: zero training error and test error ≤ ${maxTestError}`,
+        target,
+        expect: "holds",
+      },
+      {
+        name: "bad_interpolator_harmful",
+        description:
+          `N_bad: zero training error and test error ≥ ${harmfulTestError}`,
+        target,
+        expect: "holds",
+      },
+      {
+        name: "control_bad_interpolator_benign",
+        description: `the benign check applied to N_bad (must fail)`,
+        target,
+        expect: "fails",
+      },
+    ],
+  }));
+}
+
+/** One C3 trial. */
+export function c3Trial(seed: number, config: ClaimConfig): TrialResult {
+  const params = instanceParams(config.params);
+  if (params.m * (params.d + 2) < c3Constants.overparameterization * params.n) {
+    throw new RangeError(
+      `C3 needs m(d+2) ≥ ${c3Constants.overparameterization}n`,
+    );
+  }
+  const instance = drawInstance(seed, params);
+  const flow = trainInstance(instance);
+  const base = flowStatus(flow);
+  const bad = badInterpolator(instance.model, instance.train);
+  const gf = {
+    train: classificationError(flow.weights, instance.train),
+    test: classificationError(flow.weights, instance.test),
+  };
+  const nb = {
+    train: classificationError(bad, instance.train),
+    test: classificationError(bad, instance.test),
+  };
+  const { maxTestError, harmfulTestError } = c3Constants;
+  return {
+    ...base,
+    checks: {
+      gradient_flow_benign: base.status === "ok" && gf.train === 0 &&
+        gf.test <= maxTestError,
+      bad_interpolator_harmful: nb.train === 0 && nb.test >= harmfulTestError,
+      control_bad_interpolator_benign: nb.train === 0 &&
+        nb.test <= maxTestError,
+    },
+    values: {
+      ...flowColumns(instance, flow),
+      gf_train_error: round(gf.train, 6),
+      gf_test_error: round(gf.test, 6),
+      bad_train_error: round(nb.train, 6),
+      bad_test_error: round(nb.test, 6),
+    },
+  };
+}
+
+/** The C3 claim. */
+export const c3: ClaimSpec = {
+  id: "C3",
+  title: "Benign despite overparameterization",
+  statement:
+    "Even when the network has many more parameters than training points (m(d+2) ≥ 10n, and d > n), gradient flow " +
+    "interpolates and generalizes, although the same class contains an interpolator N_bad that fits the training set " +
+    "and errs on almost every fresh point: the implicit bias, not the class, explains generalization.",
+  source: "[A]",
+  hypotheses: ["m(d+2) ≥ 10n", "d/k ≥ 25", "orthogonal means"],
+  constants: { ...c3Constants },
+  configs: c3Configs,
+  runTrial: (task, config) => Promise.resolve(c3Trial(task.seed, config)),
+};

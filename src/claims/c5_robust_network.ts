@@ -1,0 +1,150 @@
+/**
+ * Claim C5 (robust networks exist): N*(x) = Σ_j y_j relu(⟨μ_j, x⟩ - d/2), of
+ * width k, fits the training set and has a sound certified l2 radius of order
+ * √d at most test points, a factor of order √k above the gradient-flow
+ * network's exact flip radius on the same points. Control: the same radius
+ * check applied to the gradient-flow network's (attack) flip radius must fail.
+ *
+ * @module
+ */
+
+import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
+import { signedMeanSum } from "../data.ts";
+import { networkOutput } from "../flip_radius.ts";
+import {
+  drawInstance,
+  flowColumns,
+  flowStatus,
+  instanceParams,
+  round,
+  trainInstance,
+} from "../instance.ts";
+import { median } from "../stats.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+import { measureFlips } from "./c4_non_robustness.ts";
+
+/** Named constants of C5. */
+export const c5Constants = {
+  /** c: certified radius must be at least c·√d ... */
+  radiusConstant: 0.25,
+  /** ... on at least this fraction of test points. */
+  pointFraction: 0.9,
+  /** The median of (certified N* radius / GF flip radius) / √k must lie in [1/orderFactor, orderFactor]. */
+  orderFactor: 4,
+  /** Target pass rate. */
+  target: 0.8,
+};
+
+/** Configurations of C5. */
+export function c5Configs(profile: Profile): ClaimConfig[] {
+  const p = profile === "ci"
+    ? { d: 1000, k: 40, n: 200, m: 100 }
+    : { d: 4000, k: 80, n: 400, m: 256 };
+  const { radiusConstant: c, pointFraction, orderFactor, target } = c5Constants;
+  const pct = Math.round(pointFraction * 100);
+  return [{
+    key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+    params: { ...p, nTest: 500, means: "orthogonal" },
+    trials: profile === "ci" ? 10 : 40,
+    checks: [
+      {
+        name: "robust_certified",
+        description:
+          `N* fits the training set and its certified radius is ≥ ${c}·√d on ≥ ${pct}% of test points`,
+        target,
+        expect: "holds",
+      },
+      {
+        name: "gap_order_sqrt_k",
+        description:
+          `median(certified N* radius / GF flip radius) / √k within [1/${orderFactor}, ${orderFactor}]`,
+        target,
+        expect: "holds",
+      },
+      {
+        name: "control_gradient_flow_robust",
+        description:
+          `the gradient-flow network's flip radius is ≥ ${c}·√d on ≥ ${pct}% of test points (must fail)`,
+        target,
+        expect: "fails",
+      },
+    ],
+  }];
+}
+
+/** One C5 trial. */
+export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
+  const params = instanceParams(config.params);
+  const instance = drawInstance(seed, params);
+  const { model, train, test } = instance;
+  const { d, k } = params;
+  const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
+  let trainErrors = 0;
+  for (let i = 0; i < train.n; i++) {
+    if (
+      train.y[i] *
+          networkOutput(robust, train.x.subarray(i * d, (i + 1) * d)) <= 0
+    ) trainErrors++;
+  }
+  const flow = trainInstance(instance);
+  const base = flowStatus(flow);
+  const scale = Math.sqrt(d / k);
+  const flips = measureFlips(
+    flow.weights,
+    test.x,
+    test.y,
+    test.n,
+    signedMeanSum(model),
+    scale,
+    instance.rng,
+  );
+  const certified: number[] = [];
+  for (let i = 0; i < test.n; i++) {
+    certified.push(
+      certifiedRadiusAt(robust, test.x.subarray(i * d, (i + 1) * d), test.y[i]),
+    );
+  }
+  const root = Math.sqrt(d);
+  const { radiusConstant: c, pointFraction, orderFactor } = c5Constants;
+  const fracCertified = certified.filter((r) => r >= c * root).length / test.n;
+  const gfRadii = flips.ratios.map((ratio) => ratio * scale);
+  const fracGf = gfRadii.length === 0
+    ? 0
+    : gfRadii.filter((r) => r >= c * root).length / gfRadii.length;
+  const gaps = flips.indices.map((i, j) => certified[i] / gfRadii[j]);
+  const gapOverRootK = median(gaps) / Math.sqrt(k);
+  const ok = base.status === "ok";
+  return {
+    ...base,
+    checks: {
+      robust_certified: trainErrors === 0 && fracCertified >= pointFraction,
+      gap_order_sqrt_k: ok && gapOverRootK >= 1 / orderFactor &&
+        gapOverRootK <= orderFactor,
+      control_gradient_flow_robust: ok && fracGf >= pointFraction,
+    },
+    values: {
+      ...flowColumns(instance, flow),
+      robust_train_errors: trainErrors,
+      certified_median_over_sqrt_d: round(median(certified) / root, 5),
+      frac_certified: round(fracCertified, 6),
+      gf_flip_median_over_sqrt_d: round(median(gfRadii) / root, 5),
+      frac_gf_above: round(fracGf, 6),
+      gap_median_over_sqrt_k: round(gapOverRootK, 5),
+    },
+  };
+}
+
+/** The C5 claim. */
+export const c5: ClaimSpec = {
+  id: "C5",
+  title: "Robust networks exist",
+  statement:
+    "The width-k network N*(x) = Σ_j y_j relu(⟨μ_j, x⟩ - d/2) fits the same training data and is provably robust " +
+    "at radius c·√d (sound certificate), a factor of order √k above the gradient-flow network's flip radius: " +
+    "robustness is available in the class, but gradient flow does not pick it.",
+  source: "[A, rate L, construction R]",
+  hypotheses: ["orthogonal means (ρ ≪ d)", "σ = 1", "d large compared with k"],
+  constants: { ...c5Constants },
+  configs: c5Configs,
+  runTrial: (task, config) => Promise.resolve(c5Trial(task.seed, config)),
+};

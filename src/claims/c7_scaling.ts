@@ -1,0 +1,242 @@
+/**
+ * Claim C7 (scaling): across a grid of (d, k), the gradient-flow network's
+ * median flip radius grows like √(d/k) (log-log slope 1/2), the robust
+ * network's certified radius like √d, their ratio like √k, and test error
+ * does not grow with d/k. Per trial: the median flip ratio is of order one
+ * at every grid point. Claim-level: the 95% confidence intervals of the
+ * fitted slopes contain 1/2. Control: the slope of the flip radius against
+ * log d alone (ignoring k) must not be 1/2 — the k-dependence is real.
+ *
+ * @module
+ */
+
+import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
+import { signedMeanSum } from "../data.ts";
+import {
+  classificationError,
+  drawInstance,
+  flowColumns,
+  flowStatus,
+  instanceParams,
+  round,
+  trainInstance,
+} from "../instance.ts";
+import { linearFit, mean, median } from "../stats.ts";
+import type {
+  Assessment,
+  ClaimConfig,
+  ClaimSpec,
+  Profile,
+  TrialRecord,
+  TrialResult,
+  Verdict,
+} from "../types.ts";
+import { measureFlips } from "./c4_non_robustness.ts";
+
+/** Named constants of C7. */
+export const c7Constants = {
+  /** Predicted log-log slope. */
+  slope: 0.5,
+  /** Per trial: median flip radius / √(d/k) must lie in [1/orderFactor, orderFactor]. */
+  orderFactor: 2,
+  /** Test points per trial. */
+  testPoints: 300,
+  /** Target pass rate of the per-trial check. */
+  target: 0.8,
+};
+
+/** The (d, k) grid of a profile. */
+export function c7Grid(profile: Profile): { d: number; k: number }[] {
+  const ds = profile === "ci" ? [200, 400, 800] : [500, 1000, 2000, 4000];
+  const ks = profile === "ci" ? [4, 8, 16] : [5, 10, 20, 40];
+  return ds.flatMap((d) => ks.map((k) => ({ d, k })));
+}
+
+/** Configurations of C7: one per grid point. */
+export function c7Configs(profile: Profile): ClaimConfig[] {
+  const { orderFactor, target, testPoints } = c7Constants;
+  return c7Grid(profile).map(({ d, k }) => {
+    const n = Math.max(60, Math.ceil(3 * k * Math.log(k)));
+    return {
+      key: `d=${d},k=${k},n=${n},m=100`,
+      params: { d, k, n, m: 100, nTest: testPoints, means: "orthogonal" },
+      trials: profile === "ci" ? 3 : 8,
+      checks: [{
+        name: "flip_radius_order_sqrt_d_over_k",
+        description:
+          `median flip radius / √(d/k) within [1/${orderFactor}, ${orderFactor}]`,
+        target,
+        expect: "holds",
+      }],
+    };
+  });
+}
+
+/** One C7 trial. */
+export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
+  const params = instanceParams(config.params);
+  const instance = drawInstance(seed, params);
+  const { model, test } = instance;
+  const { d, k } = params;
+  const flow = trainInstance(instance);
+  const base = flowStatus(flow);
+  const scale = Math.sqrt(d / k);
+  const flips = measureFlips(
+    flow.weights,
+    test.x,
+    test.y,
+    test.n,
+    signedMeanSum(model),
+    scale,
+    instance.rng,
+  );
+  const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
+  const certified = Array.from(
+    { length: test.n },
+    (_, i) =>
+      certifiedRadiusAt(robust, test.x.subarray(i * d, (i + 1) * d), test.y[i]),
+  );
+  const ratio = median(flips.ratios);
+  const { orderFactor } = c7Constants;
+  return {
+    ...base,
+    checks: {
+      flip_radius_order_sqrt_d_over_k: base.status === "ok" &&
+        ratio >= 1 / orderFactor && ratio <= orderFactor,
+    },
+    values: {
+      d,
+      k,
+      ...flowColumns(instance, flow),
+      flip_radius_median: round(ratio * scale, 6),
+      flip_ratio_median: round(ratio, 5),
+      robust_radius_median: round(median(certified), 6),
+      test_error: round(classificationError(flow.weights, test), 6),
+    },
+  };
+}
+
+/** Slope assessment: verdict `holds` when the slope's 95% CI contains `target`. */
+export function slopeAssessment(
+  check: string,
+  x: number[],
+  y: number[],
+  target: number,
+  expect: "holds" | "fails",
+  what: string,
+): Assessment {
+  if (x.length < 3 || new Set(x).size < 2) {
+    return {
+      check,
+      expect,
+      verdict: "inconclusive",
+      detail: `${what}: too few points (${x.length})`,
+    };
+  }
+  const fit = linearFit(x, y);
+  const verdict: Verdict =
+    fit.slopeCi.low <= target && target <= fit.slopeCi.high ? "holds" : "fails";
+  return {
+    check,
+    expect,
+    verdict,
+    detail:
+      `${what}: slope ${fit.slope.toFixed(3)} [${fit.slopeCi.low.toFixed(3)}, ${
+        fit.slopeCi.high.toFixed(3)
+      }] ` +
+      `(95% CI, n=${fit.n}, R²=${
+        fit.rSquared.toFixed(3)
+      }), predicted ${target}`,
+  };
+}
+
+/** Claim-level assessments of C7 from its finished trials. */
+export function c7Assess(records: TrialRecord[]): Assessment[] {
+  const ok = records.filter((r) => r.result.status === "ok");
+  const num = (r: TrialRecord, key: string) => Number(r.result.values[key]);
+  const logDk = ok.map((r) => Math.log(num(r, "d") / num(r, "k")));
+  const logD = ok.map((r) => Math.log(num(r, "d")));
+  const logK = ok.map((r) => Math.log(num(r, "k")));
+  const logFlip = ok.map((r) => Math.log(num(r, "flip_radius_median")));
+  const logRobust = ok.map((r) => Math.log(num(r, "robust_radius_median")));
+  const logGap = ok.map((r, i) => logRobust[i] - logFlip[i]);
+  const { slope } = c7Constants;
+  const byRatio = new Map<number, number[]>();
+  ok.forEach((r) => {
+    const key = num(r, "d") / num(r, "k");
+    byRatio.set(key, [...(byRatio.get(key) ?? []), num(r, "test_error")]);
+  });
+  const ratios = [...byRatio.keys()].sort((a, b) => a - b);
+  const errAt = (key: number) => mean(byRatio.get(key) ?? []);
+  const lowest = ratios.length ? errAt(ratios[0]) : NaN;
+  const highest = ratios.length ? errAt(ratios[ratios.length - 1]) : NaN;
+  return [
+    slopeAssessment(
+      "slope_flip_vs_d_over_k",
+      logDk,
+      logFlip,
+      slope,
+      "holds",
+      "log flip radius vs log(d/k)",
+    ),
+    slopeAssessment(
+      "slope_robust_vs_d",
+      logD,
+      logRobust,
+      slope,
+      "holds",
+      "log robust radius vs log d",
+    ),
+    slopeAssessment(
+      "slope_gap_vs_k",
+      logK,
+      logGap,
+      slope,
+      "holds",
+      "log(robust / flip radius) vs log k",
+    ),
+    slopeAssessment(
+      "control_slope_flip_vs_d_only",
+      logD,
+      logFlip,
+      slope,
+      "fails",
+      "log flip radius vs log d, ignoring k",
+    ),
+    {
+      check: "test_error_falls_with_d_over_k",
+      expect: "holds",
+      verdict: ratios.length < 2
+        ? "inconclusive"
+        : lowest >= highest
+        ? "holds"
+        : "fails",
+      detail:
+        `mean test error ${lowest.toFixed(4)} at d/k=${
+          ratios[0]?.toFixed(1)
+        } vs ${highest.toFixed(4)} at ` +
+        `d/k=${
+          ratios[ratios.length - 1]?.toFixed(1)
+        } (non-increasing required)`,
+    },
+  ];
+}
+
+/** The C7 claim. */
+export const c7: ClaimSpec = {
+  id: "C7",
+  title: "Scaling",
+  statement:
+    "Across a grid of dimensions d and cluster counts k, the gradient-flow network's flip radius grows like √(d/k), " +
+    "the robust network's certified radius like √d, their ratio like √k, and the test error does not grow as d/k grows.",
+  source: "[A/L, exponents R]",
+  hypotheses: [
+    "orthogonal means",
+    "every cluster seen (n ≥ 3k log k)",
+    "d/k ≥ 12",
+  ],
+  constants: { ...c7Constants },
+  configs: c7Configs,
+  runTrial: (task, config) => Promise.resolve(c7Trial(task.seed, config)),
+  assess: (records) => c7Assess(records),
+};
