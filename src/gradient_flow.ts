@@ -31,7 +31,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { NetworkWeights } from "./network.ts";
+import { type NetworkWeights, transposeRows } from "./network.ts";
 
 /** Training data for the flow. */
 export interface FlowData {
@@ -233,39 +233,38 @@ export function gradientFlow(
   const checkpoints = new Set(checkpointSteps);
   const y = data.y;
 
+  // The first layer is kept transposed (Wᵀ: d×m, or Aᵀ: n×m) and Xᵀ is
+  // precomputed, so that every product of the step is an untransposed
+  // matMul (tfjs-wasm is ~20x slower on transposed operands).
   const X = tf.tensor2d(data.x, [n, d]);
-  const W0 = tf.tensor2d(init.w, [m, d]);
-  // span form: constant P0 = X W0ᵀ (n×m) and K = X Xᵀ (n×n); A starts at 0.
-  const P0 = form === "span" ? tf.matMul(X, W0, false, true) : null;
-  const K = form === "span" ? tf.matMul(X, X, false, true) : null;
-  let first: tf.Tensor2D = form === "span" ? tf.zeros([m, n]) : W0.clone();
+  const Xt = tf.transpose(X) as tf.Tensor2D;
+  const W0t = tf.tensor2d(transposeRows(init.w, m, d), [d, m]);
+  // span form: constant P0 = X W0ᵀ (n×m) and K = X Xᵀ (n×n); Aᵀ starts at 0.
+  const P0 = form === "span" ? tf.matMul(X, W0t) : null;
+  const K = form === "span" ? tf.matMul(X, Xt) : null;
+  let first: tf.Tensor2D = form === "span" ? tf.zeros([n, m]) : W0t.clone();
   let b: tf.Tensor1D = tf.tensor1d(init.b);
   let v: tf.Tensor1D = tf.tensor1d(init.v);
 
   const preActivation = (): tf.Tensor2D =>
     tf.tidy(() =>
       form === "span"
-        ? tf.add(tf.add(tf.matMul(K!, first, false, true), P0!), b)
-        : tf.add(tf.matMul(X, first, false, true), b)
+        ? tf.add(tf.add(tf.matMul(K!, first), P0!), b)
+        : tf.add(tf.matMul(X, first), b)
     );
 
   const materialize = (): NetworkWeights => {
-    const w = tf.tidy(() =>
-      form === "span" ? tf.add(tf.matMul(first, X), W0) : tf.clone(first)
+    const wt = tf.tidy(() =>
+      form === "span" ? tf.add(tf.matMul(Xt, first), W0t) : tf.clone(first)
     );
-    const out: NetworkWeights = {
+    const w = transposeRows(wt.dataSync() as Float32Array, d, m);
+    wt.dispose();
+    return {
       d,
       m,
-      w: w.dataSync() as Float32Array,
-      b: b.dataSync() as Float32Array,
-      v: v.dataSync() as Float32Array,
-    };
-    w.dispose();
-    return {
-      ...out,
-      w: Float32Array.from(out.w),
-      b: Float32Array.from(out.b),
-      v: Float32Array.from(out.v),
+      w,
+      b: Float32Array.from(b.dataSync() as Float32Array),
+      v: Float32Array.from(v.dataSync() as Float32Array),
     };
   };
 
@@ -274,11 +273,11 @@ export function gradientFlow(
     tf.tidy(() =>
       form === "span"
         ? tf.addN([
-          tf.sum(tf.square(W0), 1),
-          tf.mul(tf.sum(tf.mul(first, tf.transpose(P0!)), 1), 2),
-          tf.sum(tf.mul(tf.matMul(first, K!), first), 1),
+          tf.sum(tf.square(W0t), 0),
+          tf.mul(tf.sum(tf.mul(first, P0!), 0), 2),
+          tf.sum(tf.mul(tf.matMul(K!, first), first), 0),
         ]) as tf.Tensor1D
-        : tf.sum(tf.square(first), 1)
+        : tf.sum(tf.square(first), 0)
     );
 
   const neuronState = (): {
@@ -374,9 +373,7 @@ export function gradientFlow(
         );
         const dvT = tf.reshape(tf.matMul(tf.reshape(c, [1, n]), h), [m]);
         const dbT = tf.sum(g, 0);
-        const dF = form === "span"
-          ? tf.transpose(g)
-          : tf.matMul(g, X, true, false);
+        const dF = form === "span" ? tf.clone(g) : tf.matMul(Xt, g);
         const firstNorm = form === "span"
           ? tf.sum(tf.mul(tf.matMul(K!, g), g))
           : tf.sum(tf.square(dF));
@@ -455,6 +452,6 @@ export function gradientFlow(
       weights,
     };
   } finally {
-    for (const t of [X, W0, P0, K, first, b, v]) t?.dispose();
+    for (const t of [X, Xt, W0t, P0, K, first, b, v]) t?.dispose();
   }
 }

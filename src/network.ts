@@ -14,6 +14,19 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "./rng.ts";
 
+/** Transpose a rows×cols row-major matrix into a new cols×rows one. */
+export function transposeRows(
+  a: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  }
+  return out;
+}
+
 /** Weights of a two-layer network as row-major float32 arrays. */
 export interface NetworkWeights {
   /** Input dimension. */
@@ -80,8 +93,8 @@ export function preActivations(
   const { d, m } = weights;
   return tf.tidy(() => {
     const xs = tf.tensor2d(x, [n, d]);
-    const w = tf.tensor2d(weights.w, [m, d]);
-    return tf.add(tf.matMul(xs, w, false, true), tf.tensor1d(weights.b));
+    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
+    return tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
   }).dataSync() as Float32Array;
 }
 
@@ -134,7 +147,8 @@ export function inputGradients(
   return tf.tidy(() => {
     const xs = tf.tensor2d(x, [n, d]);
     const w = tf.tensor2d(weights.w, [m, d]);
-    const z = tf.add(tf.matMul(xs, w, false, true), tf.tensor1d(weights.b));
+    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
+    const z = tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
     const coeff = tf.mul(
       tf.step(z),
       tf.reshape(tf.tensor1d(weights.v), [1, m]),

@@ -1,0 +1,40 @@
+/**
+ * The claim registry: every claim of the paper that the suite checks, in
+ * order, each with its statement, source tag, hypotheses, named constants,
+ * configurations, per-trial checks, targets and controls (see `ClaimSpec`).
+ * Reports and tests read it, so each statement and constant is written once.
+ *
+ * Also the worker hook: Deno Workers running trials import this module and
+ * call {@linkcode initWorker} with the run's backend before their first trial.
+ *
+ * @module
+ */
+
+import { type BackendChoice, initBackend } from "../backend.ts";
+import { loadOpenBlas } from "../openblas.ts";
+import type { ClaimSpec } from "../types.ts";
+import { c1 } from "./c1_implicit_bias.ts";
+import { c2 } from "./c2_generalization.ts";
+import { c3 } from "./c3_overparameterization.ts";
+import { c4 } from "./c4_non_robustness.ts";
+import { c5 } from "./c5_robust_network.ts";
+import { c6 } from "./c6_mechanism.ts";
+import { c7 } from "./c7_scaling.ts";
+
+/** All claims, in the paper's order. */
+export const claims: ClaimSpec[] = [c1, c2, c3, c4, c5, c6, c7];
+
+/** The claim with a given id (case-insensitive), or undefined. */
+export function claimById(id: string): ClaimSpec | undefined {
+  return claims.find((c) => c.id.toLowerCase() === id.toLowerCase());
+}
+
+/**
+ * Prepare a worker (or the main thread) to run trials: select the tensor
+ * backend; when several workers share the cores, OpenBLAS uses one thread
+ * each.
+ */
+export async function initWorker(backend: string, threads = 1): Promise<void> {
+  const name = await initBackend(backend as BackendChoice);
+  if (name === "blas") loadOpenBlas()?.setThreads(threads);
+}
