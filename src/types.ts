@@ -142,4 +142,18 @@ export interface ClaimSpec {
   runTrial(task: TrialTask, config: ClaimConfig): Promise<TrialResult>;
   /** Optional claim-level assessments over all finished trials. */
   assess?(records: TrialRecord[], configs: ClaimConfig[]): Assessment[];
+  /** Value columns summarised in the report (median and 10–90% range over ok trials). */
+  highlights?: string[];
+  /** Optional figures drawn from the finished trials. */
+  figures?(records: TrialRecord[]): Promise<Figure[]>;
+}
+
+/** An SVG figure of a report. */
+export interface Figure {
+  /** File name (no directory), e.g. `C4_flip_radius.svg`. */
+  file: string;
+  /** Caption shown in the Markdown report. */
+  caption: string;
+  /** The SVG document. */
+  svg: string;
 }

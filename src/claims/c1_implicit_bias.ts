@@ -21,6 +21,8 @@ import {
 import { gramMatrix, kktResidual } from "../kkt.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
 import { badInterpolator } from "./bad_interpolator.ts";
+import { lineChart } from "../plots.ts";
+import { okRecords } from "../records.ts";
 
 /** Named constants of C1. */
 export const c1Constants = {
@@ -133,4 +135,38 @@ export const c1: ClaimSpec = {
   constants: { ...c1Constants },
   configs: c1Configs,
   runTrial: (task, config) => Promise.resolve(c1Trial(task.seed, config)),
+  highlights: [
+    "kkt_at_50",
+    "kkt_at_200",
+    "kkt_at_400",
+    "kkt_final",
+    "norm_ratio",
+    "neuron_imbalance",
+    "bad_kkt",
+    "conserved_drift",
+  ],
+  figures: async (records) => [{
+    file: "C1_kkt_residual.svg",
+    caption:
+      "Relative KKT residual along training, one line per trial (last point: final step)",
+    svg: await lineChart({
+      title: "C1: KKT residual along gradient flow",
+      xLabel: "step",
+      yLabel: "relative KKT residual",
+      logY: true,
+      series: okRecords(records).map((r) => ({
+        name: `trial ${r.task.trial}`,
+        points: [
+          ...c1Checkpoints.map((s) => ({
+            x: s,
+            y: Number(r.result.values[`kkt_at_${s}`]),
+          })),
+          {
+            x: Number(r.result.values.steps),
+            y: Number(r.result.values.kkt_final),
+          },
+        ].filter((p) => Number.isFinite(p.y)).sort((a, b) => a.x - b.x),
+      })),
+    }),
+  }],
 };

@@ -103,4 +103,11 @@ export const c2: ClaimSpec = {
   constants: { ...c2Constants },
   configs: c2Configs,
   runTrial: (task, config) => Promise.resolve(c2Trial(task.seed, config)),
+  highlights: [
+    "test_error",
+    "train_error",
+    "clusters_seen",
+    "steps",
+    "conserved_drift",
+  ],
 };

@@ -125,4 +125,11 @@ export const c3: ClaimSpec = {
   constants: { ...c3Constants },
   configs: c3Configs,
   runTrial: (task, config) => Promise.resolve(c3Trial(task.seed, config)),
+  highlights: [
+    "gf_train_error",
+    "gf_test_error",
+    "bad_train_error",
+    "bad_test_error",
+    "steps",
+  ],
 };

@@ -23,6 +23,8 @@ import { type NetworkWeights, preActivations } from "../network.ts";
 import type { Rng } from "../rng.ts";
 import { median, quantile } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+import { flipRadiusHistogram } from "../plots.ts";
+import { column } from "../records.ts";
 
 /** Named constants of C4. */
 export const c4Constants = {
@@ -243,4 +245,33 @@ export const c4: ClaimSpec = {
   constants: { ...c4Constants },
   configs: c4Configs,
   runTrial: (task, config) => Promise.resolve(c4Trial(task.seed, config)),
+  highlights: [
+    "ratio_median",
+    "ratio_q10",
+    "ratio_q90",
+    "frac_flip_within_C",
+    "frac_flip_within_control",
+    "frac_flip_random",
+    "median_radius_over_norm",
+    "conserved_drift",
+  ],
+  figures: async (records) => [{
+    file: "C4_flip_radius.svg",
+    caption:
+      "Per-trial median exact flip radius / √(d/k) along -y·Σ y_j μ_j, with the control scale and C",
+    svg: await flipRadiusHistogram({
+      title: "C4: median flip radius / √(d/k) per trial",
+      ratios: column(records, "ratio_median"),
+      markers: [
+        {
+          value: c4Constants.controlScale,
+          label: `control ${c4Constants.controlScale}`,
+        },
+        {
+          value: c4Constants.radiusConstant,
+          label: `C = ${c4Constants.radiusConstant}`,
+        },
+      ],
+    }),
+  }],
 };

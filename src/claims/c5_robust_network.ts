@@ -22,6 +22,8 @@ import {
 import { median } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
 import { measureFlips } from "./c4_non_robustness.ts";
+import { radiusScatter } from "../plots.ts";
+import { okRecords } from "../records.ts";
 
 /** Named constants of C5. */
 export const c5Constants = {
@@ -45,7 +47,7 @@ export function c5Configs(profile: Profile): ClaimConfig[] {
   return [{
     key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
     params: { ...p, nTest: 500, means: "orthogonal" },
-    trials: profile === "ci" ? 10 : 40,
+    trials: profile === "ci" ? 20 : 40,
     checks: [
       {
         name: "robust_certified",
@@ -147,4 +149,25 @@ export const c5: ClaimSpec = {
   constants: { ...c5Constants },
   configs: c5Configs,
   runTrial: (task, config) => Promise.resolve(c5Trial(task.seed, config)),
+  highlights: [
+    "certified_median_over_sqrt_d",
+    "frac_certified",
+    "gf_flip_median_over_sqrt_d",
+    "gap_median_over_sqrt_k",
+    "robust_train_errors",
+  ],
+  figures: async (records) => [{
+    file: "C5_robust_vs_gradient_flow.svg",
+    caption:
+      "Per trial: median certified radius of N* vs median exact flip radius of the gradient-flow network (units of √d)",
+    svg: await radiusScatter({
+      title: "C5: robust (certified) vs gradient-flow (flip) radius / √d",
+      xLabel: "gradient-flow flip radius / √d",
+      yLabel: "N* certified radius / √d",
+      points: okRecords(records).map((r) => ({
+        nonRobust: Number(r.result.values.gf_flip_median_over_sqrt_d),
+        robust: Number(r.result.values.certified_median_over_sqrt_d),
+      })),
+    }),
+  }],
 };

@@ -85,7 +85,7 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
       `at (x, y) with y·u_y ≥ ${gradientAlignment}`,
     target,
   };
-  const trials = profile === "ci" ? 10 : 40;
+  const trials = profile === "ci" ? 20 : 40;
   return [
     {
       key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
@@ -164,4 +164,11 @@ export const c6: ClaimSpec = {
   constants: { ...c6Constants },
   configs: c6Configs,
   runTrial: (task, config) => Promise.resolve(c6Trial(task.seed, config)),
+  highlights: [
+    "neuron_cosine_median",
+    "gradient_cosine_median",
+    "gradient_cosine_signed_sum_median",
+    "significant_neurons",
+    "rho",
+  ],
 };

@@ -4,8 +4,8 @@
  * network's certified radius like √d, their ratio like √k, and test error
  * does not grow with d/k. Per trial: the median flip ratio is of order one
  * at every grid point. Claim-level: the 95% confidence intervals of the
- * fitted slopes contain 1/2. Control: the slope of the flip radius against
- * log d alone (ignoring k) must not be 1/2 — the k-dependence is real.
+ * fitted slopes meet 1/2 ± a named tolerance. Control: the same slope test
+ * for the wrong scaling √(d·k) must fail — the k-dependence is real.
  *
  * @module
  */
@@ -32,11 +32,19 @@ import type {
   Verdict,
 } from "../types.ts";
 import { measureFlips } from "./c4_non_robustness.ts";
+import { logLogFit } from "../plots.ts";
+import { okRecords } from "../records.ts";
 
 /** Named constants of C7. */
 export const c7Constants = {
   /** Predicted log-log slope. */
   slope: 0.5,
+  /**
+   * A slope check holds when its 95% CI meets [slope - slopeTolerance,
+   * slope + slopeTolerance]: finite-d corrections (e.g. the certified radius is
+   * ≈ √d/2 minus an O(√log k) noise term) bias finite-grid slopes slightly.
+   */
+  slopeTolerance: 0.05,
   /** Per trial: median flip radius / √(d/k) must lie in [1/orderFactor, orderFactor]. */
   orderFactor: 2,
   /** Test points per trial. */
@@ -116,7 +124,11 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   };
 }
 
-/** Slope assessment: verdict `holds` when the slope's 95% CI contains `target`. */
+/**
+ * Slope assessment: verdict `holds` when the slope's 95% CI meets
+ * [target - tolerance, target + tolerance]; the detail also says whether the
+ * CI contains `target` itself.
+ */
 export function slopeAssessment(
   check: string,
   x: number[],
@@ -124,6 +136,7 @@ export function slopeAssessment(
   target: number,
   expect: "holds" | "fails",
   what: string,
+  tolerance = c7Constants.slopeTolerance,
 ): Assessment {
   if (x.length < 3 || new Set(x).size < 2) {
     return {
@@ -134,8 +147,10 @@ export function slopeAssessment(
     };
   }
   const fit = linearFit(x, y);
-  const verdict: Verdict =
-    fit.slopeCi.low <= target && target <= fit.slopeCi.high ? "holds" : "fails";
+  const meets = fit.slopeCi.low <= target + tolerance &&
+    target - tolerance <= fit.slopeCi.high;
+  const contains = fit.slopeCi.low <= target && target <= fit.slopeCi.high;
+  const verdict: Verdict = meets ? "holds" : "fails";
   return {
     check,
     expect,
@@ -146,7 +161,9 @@ export function slopeAssessment(
       }] ` +
       `(95% CI, n=${fit.n}, R²=${
         fit.rSquared.toFixed(3)
-      }), predicted ${target}`,
+      }), predicted ${target} ± ${tolerance}; CI ${
+        contains ? "contains" : "misses"
+      } ${target} itself`,
   };
 }
 
@@ -157,6 +174,7 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
   const logDk = ok.map((r) => Math.log(num(r, "d") / num(r, "k")));
   const logD = ok.map((r) => Math.log(num(r, "d")));
   const logK = ok.map((r) => Math.log(num(r, "k")));
+  const logDTimesK = ok.map((r) => Math.log(num(r, "d") * num(r, "k")));
   const logFlip = ok.map((r) => Math.log(num(r, "flip_radius_median")));
   const logRobust = ok.map((r) => Math.log(num(r, "robust_radius_median")));
   const logGap = ok.map((r, i) => logRobust[i] - logFlip[i]);
@@ -196,12 +214,12 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
       "log(robust / flip radius) vs log k",
     ),
     slopeAssessment(
-      "control_slope_flip_vs_d_only",
-      logD,
+      "control_slope_flip_vs_d_times_k",
+      logDTimesK,
       logFlip,
       slope,
       "fails",
-      "log flip radius vs log d, ignoring k",
+      "log flip radius vs log(d·k), a wrong scaling √(dk)",
     ),
     {
       check: "test_error_falls_with_d_over_k",
@@ -239,4 +257,62 @@ export const c7: ClaimSpec = {
   configs: c7Configs,
   runTrial: (task, config) => Promise.resolve(c7Trial(task.seed, config)),
   assess: (records) => c7Assess(records),
+  highlights: [
+    "flip_ratio_median",
+    "flip_radius_median",
+    "robust_radius_median",
+    "test_error",
+  ],
+  figures: async (records) => {
+    const ok = okRecords(records);
+    const v = (r: TrialRecord, key: string) => Number(r.result.values[key]);
+    const figure = async (
+      file: string,
+      caption: string,
+      xKey: (r: TrialRecord) => number,
+      yKey: string,
+      xLabel: string,
+    ) => {
+      const points = ok.map((r) => ({
+        x: xKey(r),
+        y: v(r, yKey),
+        group: `k=${v(r, "k")}`,
+      }));
+      const fit = points.length >= 3 && new Set(points.map((p) => p.x)).size > 1
+        ? linearFit(
+          points.map((p) => Math.log(p.x)),
+          points.map((p) => Math.log(p.y)),
+        )
+        : { slope: NaN, intercept: NaN };
+      return {
+        file,
+        caption,
+        svg: await logLogFit({
+          title: `C7: ${caption}`,
+          xLabel,
+          yLabel: yKey,
+          points,
+          slope: fit.slope,
+          intercept: fit.intercept,
+          referenceSlope: c7Constants.slope,
+        }),
+      };
+    };
+    return [
+      await figure(
+        "C7_flip_vs_d_over_k.svg",
+        "flip radius vs d/k",
+        (r) => v(r, "d") / v(r, "k"),
+        "flip_radius_median",
+        "d/k",
+      ),
+      await figure(
+        "C7_robust_vs_d.svg",
+        "robust radius vs d",
+        (r) => v(r, "d"),
+        "robust_radius_median",
+        "d",
+      ),
+    ];
+  },
 };

@@ -20,9 +20,10 @@ import { c4 } from "./c4_non_robustness.ts";
 import { c5 } from "./c5_robust_network.ts";
 import { c6 } from "./c6_mechanism.ts";
 import { c7 } from "./c7_scaling.ts";
+import { n1 } from "./n1_broken_hypotheses.ts";
 
-/** All claims, in the paper's order. */
-export const claims: ClaimSpec[] = [c1, c2, c3, c4, c5, c6, c7];
+/** All claims, in the paper's order, then the negative regime N1. */
+export const claims: ClaimSpec[] = [c1, c2, c3, c4, c5, c6, c7, n1];
 
 /** The claim with a given id (case-insensitive), or undefined. */
 export function claimById(id: string): ClaimSpec | undefined {

@@ -1,0 +1,105 @@
+/**
+ * Atomic file writes: a reader sees either the old content or the new
+ * content of a file, never a half-written one, even when the process is
+ * killed mid-write.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+
+/** A random hex suffix for temporary file names. */
+function randomSuffix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Write `text` to `path` atomically: the text goes to
+ * `path.tmp-<pid>-<random>` in the same directory, is flushed to disk
+ * (fsync), and the temporary file is then renamed over `path`. Missing parent
+ * directories are created. On failure the temporary file is removed and the
+ * old content of `path`, if any, is untouched.
+ *
+ * @example
+ * ```ts
+ * import { writeTextFileAtomic } from "./atomic_write.ts";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * await writeTextFileAtomic(`${dir}/a/b.txt`, "hello\n");
+ * assert.equal(await Deno.readTextFile(`${dir}/a/b.txt`), "hello\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeTextFileAtomic(
+  path: string,
+  text: string,
+): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}-${randomSuffix()}`;
+  try {
+    const file = await Deno.open(tmp, {
+      write: true,
+      create: true,
+      truncate: true,
+    });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Synchronous twin of {@linkcode writeTextFileAtomic}, for code that must
+ * not yield between reading and replacing a file.
+ *
+ * @example
+ * ```ts
+ * import { writeTextFileAtomicSync } from "./atomic_write.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * writeTextFileAtomicSync(`${dir}/x.txt`, "x");
+ * assert.equal(Deno.readTextFileSync(`${dir}/x.txt`), "x");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function writeTextFileAtomicSync(path: string, text: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}-${randomSuffix()}`;
+  try {
+    const file = Deno.openSync(tmp, {
+      write: true,
+      create: true,
+      truncate: true,
+    });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) {
+        written += file.writeSync(bytes.subarray(written));
+      }
+      file.syncSync();
+    } finally {
+      file.close();
+    }
+    Deno.renameSync(tmp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // The temporary file was never created or is already gone.
+    }
+    throw error;
+  }
+}

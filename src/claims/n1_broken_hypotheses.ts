@@ -1,0 +1,159 @@
+/**
+ * N1, the negative regime: the same measurements as C2, C4 and C6 on
+ * instances that break a hypothesis of the paper, to show which predictions
+ * then fail — a suite that only ever says "pass" proves nothing.
+ *
+ * - Correlated means (⟨μ_i, μ_j⟩ = 0.9d, so ρ is of order d rather than ≪ d):
+ *   generalization, the √(d/k) flip scale and feature averaging are all
+ *   expected to fail.
+ * - Unseen clusters (n < k): generalization is expected to fail.
+ *
+ * @module
+ */
+
+import { classMeanSum, signedMeanSum } from "../data.ts";
+import {
+  classificationError,
+  drawInstance,
+  flowColumns,
+  flowStatus,
+  instanceParams,
+  round,
+  trainInstance,
+} from "../instance.ts";
+import { median } from "../stats.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+import { c2Constants } from "./c2_generalization.ts";
+import { measureFlips } from "./c4_non_robustness.ts";
+import { c6Constants, neuronAlignments } from "./c6_mechanism.ts";
+import { c7Constants } from "./c7_scaling.ts";
+
+/** Named constants of N1. */
+export const n1Constants = {
+  /** Pairwise correlation c of the correlated means (⟨μ_i, μ_j⟩ = c·d). */
+  correlation: 0.9,
+  /** Target rate each check is compared with. */
+  target: 0.8,
+};
+
+const checks = {
+  generalizes: {
+    name: "generalizes",
+    description: `test error ≤ ${c2Constants.maxTestError} (C2's check)`,
+    target: n1Constants.target,
+    expect: "fails" as const,
+  },
+  flipScale: {
+    name: "flip_scale_sqrt_d_over_k",
+    description:
+      `median flip radius / √(d/k) within [1/${c7Constants.orderFactor}, ${c7Constants.orderFactor}] (C7's check)`,
+    target: n1Constants.target,
+    expect: "fails" as const,
+  },
+  averaging: {
+    name: "features_averaged",
+    description:
+      `median neuron cosine with u± ≥ ${c6Constants.neuronAlignment} (C6's neuron check)`,
+    target: n1Constants.target,
+    expect: "fails" as const,
+  },
+};
+
+/** Configurations of N1. */
+export function n1Configs(profile: Profile): ClaimConfig[] {
+  const p = profile === "ci"
+    ? { d: 500, k: 10, n: 100, m: 100 }
+    : { d: 2000, k: 20, n: 200, m: 256 };
+  const u = profile === "ci"
+    ? { d: 1500, k: 50, n: 25, m: 100 }
+    : { d: 3000, k: 100, n: 50, m: 256 };
+  const trials = profile === "ci" ? 10 : 30;
+  return [
+    {
+      key:
+        `correlated-${n1Constants.correlation}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      params: {
+        ...p,
+        nTest: 500,
+        means: "correlated",
+        correlation: n1Constants.correlation,
+      },
+      trials,
+      checks: [checks.generalizes, checks.flipScale, checks.averaging],
+    },
+    {
+      key: `unseen-clusters:d=${u.d},k=${u.k},n=${u.n},m=${u.m}`,
+      params: { ...u, nTest: 500, means: "orthogonal" },
+      trials,
+      checks: [checks.generalizes],
+    },
+  ];
+}
+
+/** One N1 trial: C2's, C4's and C6's measurements on a broken instance. */
+export function n1Trial(seed: number, config: ClaimConfig): TrialResult {
+  const params = instanceParams(config.params);
+  const instance = drawInstance(seed, params);
+  const { model, test } = instance;
+  const flow = trainInstance(instance);
+  const base = flowStatus(flow);
+  const scale = Math.sqrt(params.d / params.k);
+  const testError = classificationError(flow.weights, test);
+  const flips = measureFlips(
+    flow.weights,
+    test.x,
+    test.y,
+    test.n,
+    signedMeanSum(model),
+    scale,
+    instance.rng,
+  );
+  const ratio = median(flips.ratios);
+  const alignment = median(
+    neuronAlignments(
+      flow.weights,
+      classMeanSum(model, 1),
+      classMeanSum(model, -1),
+      c6Constants.significance,
+    ),
+  );
+  const ok = base.status === "ok";
+  const all: Record<string, boolean> = {
+    generalizes: ok && testError <= c2Constants.maxTestError,
+    flip_scale_sqrt_d_over_k: ok && ratio >= 1 / c7Constants.orderFactor &&
+      ratio <= c7Constants.orderFactor,
+    features_averaged: ok && alignment >= c6Constants.neuronAlignment,
+  };
+  return {
+    ...base,
+    checks: Object.fromEntries(config.checks.map((c) => [c.name, all[c.name]])),
+    values: {
+      ...flowColumns(instance, flow),
+      test_error: round(testError, 6),
+      flip_ratio_median: round(ratio, 5),
+      neuron_cosine_median: round(alignment, 5),
+    },
+  };
+}
+
+/** The N1 pseudo-claim (negative regime). */
+export const n1: ClaimSpec = {
+  id: "N1",
+  title: "Negative regime: broken hypotheses",
+  statement:
+    "Not a claim of the paper but its contrapositive in practice: with strongly correlated cluster means " +
+    "(ρ of order d) or with clusters never seen in training, the predictions of C2, C6 and C7's flip scale " +
+    "are expected to fail, and the suite must say so.",
+  source: "[R]",
+  hypotheses: ["broken on purpose: ρ = 0.9d, or n < k"],
+  constants: { ...n1Constants },
+  configs: n1Configs,
+  runTrial: (task, config) => Promise.resolve(n1Trial(task.seed, config)),
+  highlights: [
+    "test_error",
+    "flip_ratio_median",
+    "neuron_cosine_median",
+    "rho",
+    "clusters_seen",
+  ],
+};

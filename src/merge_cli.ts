@@ -1,0 +1,91 @@
+/**
+ * `deno task merge --out DIR SHARD_DIR...`: merge the output directories of
+ * a sharded run into DIR (see `merge.ts`), print the summary table, and
+ * exit 0 (every check at its expected verdict), 1 (some check not at its
+ * expected verdict) or 2 (bad input: wrong flags, missing, incomplete,
+ * mismatched or corrupt shards).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { mergeShards } from "./merge.ts";
+import type { Format } from "./run.ts";
+import { type Io, reportError } from "./regress_cli.ts";
+import { summaryTableMarkdown } from "./summary.ts";
+import type { ClaimSpec } from "./types.ts";
+import { UsageError } from "./usage_error.ts";
+
+const USAGE =
+  "usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]";
+
+const consoleIo: Io = {
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+};
+
+/**
+ * The merge command: parse `args`, merge the shards of a run of `claims`,
+ * print the summary table; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { mergeMain } from "./merge_cli.ts";
+ * import assert from "node:assert/strict";
+ * const code = await mergeMain(["--out"], [], { out() {}, err() {} });
+ * assert.equal(code, 2);
+ * ```
+ */
+export async function mergeMain(
+  args: string[],
+  claims: ClaimSpec[],
+  io: Io = consoleIo,
+): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        format: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (values.out === undefined) {
+      throw new UsageError(`--out is required; ${USAGE}`);
+    }
+    if (positionals.length === 0) {
+      throw new UsageError(`no shard directories given; ${USAGE}`);
+    }
+    const formats = (values.format ?? "csv,md,json").split(",").map((f) =>
+      f.trim()
+    );
+    for (const f of formats) {
+      if (f !== "csv" && f !== "md" && f !== "json") {
+        throw new UsageError(
+          `--format: unknown format "${f}" (allowed: csv, md, json)`,
+        );
+      }
+    }
+    const outcome = await mergeShards(positionals, values.out, claims, {
+      formats: formats as Format[],
+    });
+    io.out(summaryTableMarkdown(outcome.rows));
+    if (!outcome.allOk) {
+      io.err("some checks did not reach their expected verdict");
+    }
+    return outcome.allOk ? 0 : 1;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+if (import.meta.main) {
+  const { claims } = await import("./claims/registry.ts");
+  Deno.exit(await mergeMain(Deno.args, claims));
+}

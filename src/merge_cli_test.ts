@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { claims as fakeClaims } from "../fixtures/fake_claims.ts";
+import { mergeMain } from "./merge_cli.ts";
+import type { Io } from "./regress_cli.ts";
+import { runClaims } from "./run.ts";
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+  };
+}
+
+Deno.test("mergeMain", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const shards = [1, 2].map((i) => `${dir}/s${i}`);
+    for (let i = 0; i < 2; i++) {
+      await runClaims({
+        claims: fakeClaims,
+        profile: "ci",
+        seed: 11,
+        out: shards[i],
+        shard: { index: i + 1, count: 2 },
+        resume: false,
+        workers: 1,
+        backend: "cpu",
+        formats: ["csv"],
+      });
+    }
+
+    await t.step(
+      "merges, prints the table, exits 0 or 1 by the verdicts",
+      async () => {
+        const io = capture();
+        const code = await mergeMain(
+          ["--out", `${dir}/m`, ...shards],
+          fakeClaims,
+          io,
+        );
+        const summary = await Deno.readTextFile(`${dir}/m/summary.csv`);
+        const allOk = summary.trim().split("\n").slice(1).every((l) =>
+          l.split(",")[10] === "true"
+        );
+        assert.equal(code, allOk ? 0 : 1);
+        assert.ok(io.stdout[0].startsWith("| claim | check | expect |"));
+        assert.ok(io.stdout[0].includes("| F1 | heads | holds |"));
+        await Deno.stat(`${dir}/m/summary.md`);
+        await Deno.stat(`${dir}/m/summary.json`);
+      },
+    );
+
+    await t.step("--format limits the summaries written", async () => {
+      const io = capture();
+      await mergeMain(
+        ["--out", `${dir}/m2`, "--format", "csv", ...shards],
+        fakeClaims,
+        io,
+      );
+      await Deno.stat(`${dir}/m2/summary.csv`);
+      await assert.rejects(() => Deno.stat(`${dir}/m2/summary.md`));
+    });
+
+    await t.step("exits 2 on bad input", async () => {
+      const cases: [string[], RegExp][] = [
+        [["--out"], /argument missing|--out/],
+        [[...shards], /--out is required/],
+        [["--out", `${dir}/x`], /no shard directories/],
+        [["--out", `${dir}/x`, "--what", ...shards], /what/],
+        [["--out", `${dir}/x`, shards[0]], /missing shard\(s\) 2\/2/],
+        [
+          ["--out", `${dir}/x`, "--format", "pdf", ...shards],
+          /unknown format "pdf"/,
+        ],
+      ];
+      for (const [args, pattern] of cases) {
+        const io = capture();
+        assert.equal(await mergeMain(args, fakeClaims, io), 2, args.join(" "));
+        assert.match(io.stderr.join("\n"), pattern);
+      }
+      const f1 = `${shards[1]}/trials/F1.csv`;
+      await Deno.writeTextFile(f1, (await Deno.readTextFile(f1)).slice(0, -4));
+      const io = capture();
+      assert.equal(
+        await mergeMain(["--out", `${dir}/x`, ...shards], fakeClaims, io),
+        2,
+      );
+      assert.match(io.stderr[0], /truncated/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
