@@ -14,11 +14,28 @@
  * Span form: every increment of W lies in the row space of X, so
  * W = W0 + A·X with A (m×n), and Z = X W0ᵀ + (X Xᵀ) Aᵀ + b. The update is
  * A ← A + h Gᵀ, with exactly the same iterates as the plain form, at n²m
- * instead of n·d·m flops per step; used automatically when d > n.
+ * instead of n·d·m flops per step; used automatically when d > n. The
+ * product P = X W0ᵀ + K Aᵀ (K = X Xᵀ) is itself carried along
+ * (P ← P + h K G, with K G needed anyway for ‖Δθ‖) and recomputed exactly
+ * every {@linkcode SPAN_REFRESH_EVERY} steps, so a span step costs one n×n
+ * by n×m product.
  *
  * ‖θ‖² is tracked with scalars only: by 2-homogeneity ⟨θ, -∇L/L⟩ = 2Σ c_i N_i,
  * so ‖θ + hD‖² = ‖θ‖² + 4hΣc_iN_i + h²‖D‖²; it is recomputed exactly every
  * `renormEvery` steps.
+ *
+ * Two engines run the step (option `engine`), with the same iterates up to
+ * float32 rounding:
+ * - `tfjs`: TensorFlow.js ops on the active backend. The first layer is kept
+ *   transposed (Wᵀ: d×m, or Aᵀ: n×m) and Xᵀ is precomputed, so that every
+ *   product is an untransposed `matMul` (tfjs-wasm is ~20× slower on
+ *   transposed operands); column sums are products with a row of ones.
+ * - `native` (`./native_flow.ts`): preallocated Float32Arrays, OpenBLAS
+ *   `sgemm` for the products and plain loops for the elementwise work; no
+ *   tensors. The tfjs `cpu` backend's elementwise kernels are slow
+ *   JavaScript, so `auto` (the default) picks `native` when OpenBLAS loads
+ *   and the active TensorFlow.js backend is `cpu` (which the `blas` backend
+ *   of `./backend.ts` is), and `tfjs` otherwise.
  *
  * Stop rule: first reach L < log(2)/n (recorded), then continue until the
  * normalized margin γ = min_i q_i/‖θ‖² changes by less than
@@ -32,6 +49,8 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { type NetworkWeights, transposeRows } from "./network.ts";
+import { createNativeEngine } from "./native_flow.ts";
+import { loadOpenBlas } from "./openblas.ts";
 
 /** Training data for the flow. */
 export interface FlowData {
@@ -48,6 +67,9 @@ export interface FlowData {
 /** How the first layer is stored during training. */
 export type FlowForm = "plain" | "span";
 
+/** What runs the fused step: TensorFlow.js ops or the OpenBLAS engine. */
+export type FlowEngineKind = "tfjs" | "native";
+
 /** Integrator and stop-rule settings. */
 export interface FlowOptions {
   /** ε: relative change of θ per step (default 0.02). */
@@ -62,6 +84,11 @@ export interface FlowOptions {
   maxMargin?: number;
   /** `plain`, `span` or `auto` (span when d > n; default). */
   form?: FlowForm | "auto";
+  /**
+   * `tfjs`, `native` or `auto` (default): see the module doc. `native`
+   * throws when OpenBLAS cannot be loaded.
+   */
+  engine?: FlowEngineKind | "auto";
   /** Recompute ‖θ‖² exactly every this many steps (default 50). */
   renormEvery?: number;
   /** Called after the steps listed in `checkpointSteps` and at the end. */
@@ -114,11 +141,19 @@ export interface FlowResult {
   conservedDrift: number;
   /** Form used. */
   form: FlowForm;
+  /** Engine used (always set by {@linkcode gradientFlow}). */
+  engine?: FlowEngineKind;
   /** Final weights. */
   weights: NetworkWeights;
 }
 
 const LOG10E = Math.LOG10E;
+
+/**
+ * Steps between exact recomputations of the carried product
+ * P = X W0ᵀ + K Aᵀ of the span form (both engines).
+ */
+export const SPAN_REFRESH_EVERY = 50;
 
 /** log ℓ(q) = log log(1 + e^{-q}), stable for all q. */
 function logLogistic(q: number): number {
@@ -193,6 +228,47 @@ export function lossWeights(
   };
 }
 
+/** Per-neuron parts of ‖θ‖², from {@linkcode FlowEngine.neuronNorms}. */
+export interface NeuronNorms {
+  /** ‖w_r‖², in double precision. */
+  wSquared: Float64Array;
+  /** b_r. */
+  b: Float32Array;
+  /** v_r. */
+  v: Float32Array;
+}
+
+/**
+ * One implementation of the fused Euler step, holding θ and every constant
+ * of the step (X, Xᵀ or K = X Xᵀ, X W0ᵀ) across steps. A step is
+ * `forward`, then {@linkcode lossWeights} on its outputs, then `direction`
+ * and `advance`; {@linkcode gradientFlow} drives it.
+ */
+export interface FlowEngine {
+  /** Which engine this is. */
+  readonly kind: FlowEngineKind;
+  /** How the first layer is stored. */
+  readonly form: FlowForm;
+  /**
+   * Evaluate the network on the n training points at the current θ and
+   * return N(x_i). The array may be reused by the next call.
+   */
+  forward(): ArrayLike<number>;
+  /**
+   * With c from {@linkcode lossWeights} at the θ of the last `forward`,
+   * form the direction D = Σ_i c_i ∇_θ N(x_i) (= -∇L/L) and return ‖D‖².
+   */
+  direction(coefficients: Float32Array): number;
+  /** θ ← θ + h·D, with the D of the last `direction`. */
+  advance(h: number): void;
+  /** ‖w_r‖², b_r and v_r at the current θ (copies). */
+  neuronNorms(): NeuronNorms;
+  /** The current weights (a copy). */
+  weights(): NetworkWeights;
+  /** Release tensors; the engine is unusable afterwards. */
+  dispose(): void;
+}
+
 /** Checks the inputs of the flow and returns the form to use. */
 function chooseForm(
   data: FlowData,
@@ -205,7 +281,219 @@ function chooseForm(
   if (data.x.length !== data.n * data.d || data.y.length !== data.n) {
     throw new RangeError("data arrays do not match n and d");
   }
+  if (
+    init.w.length !== init.m * init.d || init.b.length !== init.m ||
+    init.v.length !== init.m
+  ) {
+    throw new RangeError("network arrays do not match m and d");
+  }
   return form === "auto" ? (data.d > data.n ? "span" : "plain") : form;
+}
+
+/**
+ * The engine `auto` stands for: `native` when OpenBLAS loads and the active
+ * TensorFlow.js backend is `cpu` (plain or with the OpenBLAS kernels of
+ * `./backend.ts`), else `tfjs`.
+ *
+ * @example
+ * ```ts
+ * import { autoEngine } from "./gradient_flow.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(["tfjs", "native"].includes(autoEngine()));
+ * ```
+ */
+export function autoEngine(): FlowEngineKind {
+  if (loadOpenBlas() === null) return "tfjs";
+  let backend: string;
+  try {
+    backend = tf.getBackend();
+  } catch {
+    return "native"; // no TensorFlow.js backend at all
+  }
+  return backend === "cpu" ? "native" : "tfjs";
+}
+
+/**
+ * Build the engine that runs the flow's steps (see {@linkcode FlowEngine});
+ * the caller must `dispose` it. `form` and `engine` default to `auto`.
+ */
+export function createFlowEngine(
+  data: FlowData,
+  init: NetworkWeights,
+  options: { form?: FlowForm | "auto"; engine?: FlowEngineKind | "auto" } = {},
+): FlowEngine {
+  const form = chooseForm(data, init, options.form ?? "auto");
+  const choice = options.engine ?? "auto";
+  const kind = choice === "auto" ? autoEngine() : choice;
+  if (kind === "native") {
+    const blas = loadOpenBlas();
+    if (blas === null) {
+      throw new Error(
+        `engine "native" needs OpenBLAS (libopenblas0) and --allow-ffi`,
+      );
+    }
+    return createNativeEngine(data, init, form, blas);
+  }
+  return createTfjsEngine(data, init, form);
+}
+
+/** The TensorFlow.js engine (see the module doc). */
+function createTfjsEngine(
+  data: FlowData,
+  init: NetworkWeights,
+  form: FlowForm,
+): FlowEngine {
+  const { n, d } = data;
+  const m = init.m;
+  const span = form === "span";
+  // Constants, kept across steps: X, Xᵀ, a row of ones, W0ᵀ; span form:
+  // K = X Xᵀ and P0 = X W0ᵀ.
+  const X = tf.tensor2d(data.x, [n, d]);
+  const Xt = tf.transpose(X);
+  const onesN = tf.ones([1, n]);
+  const W0t = tf.tensor2d(transposeRows(init.w, m, d), [d, m]);
+  const K = span ? tf.matMul(X, Xt) : null;
+  const P0 = span ? tf.matMul(X, W0t) : null;
+  // Per-neuron ‖w0_r‖² (span form), in double.
+  const w0Squared = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += init.w[r * d + t] ** 2;
+    w0Squared[r] = s;
+  }
+  // θ: the first layer as a tensor (Wᵀ or Aᵀ), b and v as arrays.
+  let first: tf.Tensor = span ? tf.zeros([n, m]) : W0t.clone();
+  // Span form: the carried product P = P0 + K Aᵀ.
+  let product: tf.Tensor | null = span ? P0!.clone() : null;
+  const b = Float32Array.from(init.b);
+  const v = Float32Array.from(init.v);
+  const db = new Float64Array(m);
+  const dv = new Float64Array(m);
+  let steps = 0;
+  // Per-step tensors: vᵀ, Z and relu(Z) from forward; the increments of the
+  // first layer (Xᵀ G or G) and of P (K G) from direction.
+  let vRow: tf.Tensor | null = null;
+  let z: tf.Tensor | null = null;
+  let h: tf.Tensor | null = null;
+  let dFirst: tf.Tensor | null = null;
+  let dProduct: tf.Tensor | null = null;
+  const release = (...ts: (tf.Tensor | null)[]) => {
+    for (const t of ts) t?.dispose();
+  };
+
+  return {
+    kind: "tfjs",
+    form,
+    forward() {
+      release(vRow, z, h);
+      const vr = vRow = tf.tensor2d(v, [1, m]);
+      const [zz, hh] = tf.tidy(() => {
+        const bias = tf.tensor2d(b, [1, m]);
+        const zz = span
+          ? tf.add(product!, bias)
+          : tf.add(tf.matMul(X, first as tf.Tensor2D), bias);
+        return [zz, tf.relu(zz)];
+      });
+      z = zz;
+      h = hh;
+      const out = tf.tidy(() =>
+        tf.matMul(hh as tf.Tensor2D, tf.reshape(vr, [m, 1]))
+      );
+      const outputs = out.dataSync();
+      out.dispose();
+      return outputs;
+    },
+    direction(coefficients) {
+      if (z === null || h === null || vRow === null) {
+        throw new Error("direction() needs a forward() first");
+      }
+      const zz = z, hh = h as tf.Tensor2D, vr = vRow;
+      release(dFirst, dProduct);
+      const [dF, dP, dbT, dvT, firstNormT] = tf.tidy(() => {
+        const cCol = tf.tensor2d(coefficients, [n, 1]);
+        const g = tf.mul(tf.step(zz), tf.mul(cCol, vr)) as tf.Tensor2D;
+        const dvT = tf.matMul(tf.reshape(cCol, [1, n]), hh);
+        const dbT = tf.matMul(onesN, g);
+        if (span) {
+          const kg = tf.matMul(K!, g);
+          return [g, kg, dbT, dvT, tf.sum(tf.mul(kg, g))];
+        }
+        const dF = tf.matMul(Xt, g);
+        return [dF, tf.zeros([0]), dbT, dvT, tf.sum(tf.square(dF))];
+      });
+      release(z, h);
+      z = h = null;
+      dFirst = dF;
+      dProduct = span ? dP : (dP.dispose(), null);
+      db.set(dbT.dataSync());
+      dv.set(dvT.dataSync());
+      let normSquared = firstNormT.dataSync()[0];
+      release(dbT, dvT, firstNormT);
+      for (let r = 0; r < m; r++) normSquared += db[r] ** 2 + dv[r] ** 2;
+      return normSquared;
+    },
+    advance(step) {
+      if (dFirst === null) throw new Error("advance() needs a direction()");
+      const df = dFirst, dp = dProduct;
+      const oldFirst = first, oldProduct = product;
+      first = tf.tidy(() => tf.add(oldFirst, tf.mul(df, step)));
+      if (span) {
+        product = (steps + 1) % SPAN_REFRESH_EVERY === 0
+          ? tf.tidy(() => tf.add(tf.matMul(K!, first as tf.Tensor2D), P0!))
+          : tf.tidy(() => tf.add(oldProduct!, tf.mul(dp!, step)));
+      }
+      release(oldFirst, oldProduct, dFirst, dProduct, vRow);
+      dFirst = dProduct = vRow = null;
+      for (let r = 0; r < m; r++) {
+        b[r] += step * db[r];
+        v[r] += step * dv[r];
+      }
+      steps++;
+    },
+    neuronNorms() {
+      const f = first as tf.Tensor2D;
+      const norms = tf.tidy(() => {
+        if (!span) return tf.matMul(tf.ones([1, d]), tf.square(f));
+        // ‖w_r‖² = ‖w0_r‖² + Σ_i A_ri (2 P0 + K Aᵀ)_ir
+        const cross = tf.mul(f, tf.add(tf.mul(P0!, 2), tf.matMul(K!, f)));
+        return tf.matMul(onesN, cross);
+      });
+      const wSquared = Float64Array.from(norms.dataSync());
+      norms.dispose();
+      if (span) { for (let r = 0; r < m; r++) wSquared[r] += w0Squared[r]; }
+      return { wSquared, b: b.slice(), v: v.slice() };
+    },
+    weights() {
+      const f = first as tf.Tensor2D;
+      const wt = span ? tf.tidy(() => tf.add(tf.matMul(Xt, f), W0t)) : f;
+      const w = transposeRows(wt.dataSync() as Float32Array, d, m);
+      if (span) wt.dispose();
+      return { d, m, w, b: b.slice(), v: v.slice() };
+    },
+    dispose() {
+      release(X, Xt, K, onesN, W0t, P0, first, product);
+      release(vRow, z, h, dFirst, dProduct);
+    },
+  };
+}
+
+/** v_r² - ‖w_r‖² - b_r², v_r² + ‖w_r‖² + b_r² and ‖θ‖² from per-neuron norms. */
+function neuronState(norms: NeuronNorms): {
+  balance: Float64Array;
+  scale: Float64Array;
+  total: number;
+} {
+  const { wSquared, b, v } = norms;
+  const m = wSquared.length;
+  const balance = new Float64Array(m);
+  const scale = new Float64Array(m);
+  let total = 0;
+  for (let r = 0; r < m; r++) {
+    balance[r] = v[r] * v[r] - wSquared[r] - b[r] * b[r];
+    scale[r] = v[r] * v[r] + wSquared[r] + b[r] * b[r];
+    total += scale[r];
+  }
+  return { balance, scale, total };
 }
 
 /**
@@ -227,106 +515,30 @@ export function gradientFlow(
     onCheckpoint,
     checkpointSteps = [],
   } = options;
-  const form = chooseForm(data, init, options.form ?? "auto");
-  const { n, d } = data;
+  const engine = createFlowEngine(data, init, options);
+  const { n } = data;
   const m = init.m;
   const checkpoints = new Set(checkpointSteps);
   const y = data.y;
 
-  // The first layer is kept transposed (Wᵀ: d×m, or Aᵀ: n×m) and Xᵀ is
-  // precomputed, so that every product of the step is an untransposed
-  // matMul (tfjs-wasm is ~20x slower on transposed operands).
-  const X = tf.tensor2d(data.x, [n, d]);
-  const Xt = tf.transpose(X) as tf.Tensor2D;
-  const W0t = tf.tensor2d(transposeRows(init.w, m, d), [d, m]);
-  // span form: constant P0 = X W0ᵀ (n×m) and K = X Xᵀ (n×n); Aᵀ starts at 0.
-  const P0 = form === "span" ? tf.matMul(X, W0t) : null;
-  const K = form === "span" ? tf.matMul(X, Xt) : null;
-  let first: tf.Tensor2D = form === "span" ? tf.zeros([n, m]) : W0t.clone();
-  let b: tf.Tensor1D = tf.tensor1d(init.b);
-  let v: tf.Tensor1D = tf.tensor1d(init.v);
-
-  const preActivation = (): tf.Tensor2D =>
-    tf.tidy(() =>
-      form === "span"
-        ? tf.add(tf.add(tf.matMul(K!, first), P0!), b)
-        : tf.add(tf.matMul(X, first), b)
-    );
-
-  const materialize = (): NetworkWeights => {
-    const wt = tf.tidy(() =>
-      form === "span" ? tf.add(tf.matMul(Xt, first), W0t) : tf.clone(first)
-    );
-    const w = transposeRows(wt.dataSync() as Float32Array, d, m);
-    wt.dispose();
-    return {
-      d,
-      m,
-      w,
-      b: Float32Array.from(b.dataSync() as Float32Array),
-      v: Float32Array.from(v.dataSync() as Float32Array),
-    };
-  };
-
-  /** Per-neuron ‖w_r‖² as a tensor (m). */
-  const rowNormsSquared = (): tf.Tensor1D =>
-    tf.tidy(() =>
-      form === "span"
-        ? tf.addN([
-          tf.sum(tf.square(W0t), 0),
-          tf.mul(tf.sum(tf.mul(first, P0!), 0), 2),
-          tf.sum(tf.mul(tf.matMul(K!, first), first), 0),
-        ]) as tf.Tensor1D
-        : tf.sum(tf.square(first), 0)
-    );
-
-  const neuronState = (): {
-    balance: Float64Array;
-    scale: Float64Array;
-    total: number;
-  } => {
-    const rn = rowNormsSquared();
-    const w2 = rn.dataSync();
-    const bb = b.dataSync();
-    const vv = v.dataSync();
-    rn.dispose();
-    const balance = new Float64Array(m);
-    const scale = new Float64Array(m);
-    let total = 0;
-    for (let r = 0; r < m; r++) {
-      balance[r] = vv[r] * vv[r] - w2[r] - bb[r] * bb[r];
-      scale[r] = vv[r] * vv[r] + w2[r] + bb[r] * bb[r];
-      total += scale[r];
-    }
-    return { balance, scale, total };
-  };
-
-  const start = neuronState();
-  let normSquared = start.total;
-  let logTime = -Infinity;
-  let separatedAtStep = -1;
-  let logTimeSeparated = NaN;
-  let status: FlowStatus = "budget";
-  let step = 0;
-  let logLoss = NaN;
-  let normalizedMargin = NaN;
-  const marginHistory: number[] = [];
-
   try {
+    const start = neuronState(engine.neuronNorms());
+    let normSquared = start.total;
+    let logTime = -Infinity;
+    let separatedAtStep = -1;
+    let logTimeSeparated = NaN;
+    let status: FlowStatus = "budget";
+    let step = 0;
+    let logLoss = NaN;
+    let normalizedMargin = NaN;
+    const marginHistory: number[] = [];
+    const weightsNow = () => engine.weights();
+
     while (true) {
-      const z = preActivation();
-      const h = tf.relu(z);
-      const outT = tf.tidy(() =>
-        tf.reshape(tf.matMul(h, tf.reshape(v, [m, 1])), [n])
-      );
-      const outputs = outT.dataSync();
-      outT.dispose();
-      const lw = lossWeights(outputs, y);
+      const lw = lossWeights(engine.forward(), y);
       logLoss = lw.logLoss;
       normalizedMargin = lw.minMargin / normSquared;
       if (!Number.isFinite(logLoss) || !Number.isFinite(normSquared)) {
-        z.dispose();
-        h.dispose();
         status = "diverged";
         break;
       }
@@ -340,7 +552,7 @@ export function gradientFlow(
           log10Time: logTime * LOG10E,
           log10Loss: logLoss * LOG10E,
           normalizedMargin,
-          weights: materialize,
+          weights: weightsNow,
         });
       }
       if (separatedAtStep >= 0) {
@@ -358,66 +570,26 @@ export function gradientFlow(
         }
         if (lw.minMargin > maxMargin) status = "margin-cap";
       }
-      if (status !== "budget" || step >= maxSteps) {
-        z.dispose();
-        h.dispose();
-        break;
-      }
+      if (status !== "budget" || step >= maxSteps) break;
 
       // Fused step: direction D = Σ c_i ∇N_i, length ε‖θ‖.
-      const c = tf.tensor1d(lw.coefficients);
-      const [dFirst, db, dv, norms] = tf.tidy(() => {
-        const g = tf.mul(
-          tf.step(z),
-          tf.mul(tf.reshape(c, [n, 1]), tf.reshape(v, [1, m])),
-        );
-        const dvT = tf.reshape(tf.matMul(tf.reshape(c, [1, n]), h), [m]);
-        const dbT = tf.sum(g, 0);
-        const dF = form === "span" ? tf.clone(g) : tf.matMul(Xt, g);
-        const firstNorm = form === "span"
-          ? tf.sum(tf.mul(tf.matMul(K!, g), g))
-          : tf.sum(tf.square(dF));
-        const normsT = tf.stack([
-          firstNorm,
-          tf.sum(tf.square(dbT)),
-          tf.sum(tf.square(dvT)),
-        ]);
-        return [
-          dF as tf.Tensor2D,
-          dbT as tf.Tensor1D,
-          dvT as tf.Tensor1D,
-          normsT,
-        ];
-      });
-      c.dispose();
-      z.dispose();
-      h.dispose();
-      const nd = norms.dataSync();
-      norms.dispose();
-      const dirNormSquared = nd[0] + nd[1] + nd[2];
+      const dirNormSquared = engine.direction(lw.coefficients);
       const stepLength = stepFraction * Math.sqrt(normSquared / dirNormSquared);
       if (!Number.isFinite(stepLength)) {
-        dFirst.dispose();
-        db.dispose();
-        dv.dispose();
         status = "diverged";
         break;
       }
-      const next = tf.tidy(() => [
-        tf.add(first, tf.mul(dFirst, stepLength)) as tf.Tensor2D,
-        tf.add(b, tf.mul(db, stepLength)) as tf.Tensor1D,
-        tf.add(v, tf.mul(dv, stepLength)) as tf.Tensor1D,
-      ]);
-      for (const t of [first, b, v, dFirst, db, dv]) t.dispose();
-      [first, b, v] = next as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+      engine.advance(stepLength);
       normSquared += 4 * stepLength * lw.coefficientDotOutput +
         stepLength * stepLength * dirNormSquared;
       // dt = ds / L
       logTime = logAddExp(logTime, Math.log(stepLength) - logLoss);
       step++;
-      if (step % renormEvery === 0) normSquared = neuronState().total;
+      if (step % renormEvery === 0) {
+        normSquared = neuronState(engine.neuronNorms()).total;
+      }
     }
-    const end = neuronState();
+    const end = neuronState(engine.neuronNorms());
     normSquared = end.total;
     let drift = 0;
     for (let r = 0; r < m; r++) {
@@ -427,7 +599,7 @@ export function gradientFlow(
         Math.abs(end.balance[r] - start.balance[r]) / denom,
       );
     }
-    const weights = materialize();
+    const weights = engine.weights();
     if (onCheckpoint && !checkpoints.has(step)) {
       onCheckpoint({
         step,
@@ -448,10 +620,11 @@ export function gradientFlow(
       normalizedMargin,
       normSquared,
       conservedDrift: drift,
-      form,
+      form: engine.form,
+      engine: engine.kind,
       weights,
     };
   } finally {
-    for (const t of [X, Xt, W0t, P0, K, first, b, v]) t?.dispose();
+    engine.dispose();
   }
 }

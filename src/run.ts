@@ -14,6 +14,9 @@
  * - `summary.csv`, `summary.md`, `summary.json` (see `summary.ts`).
  * - `timing.csv`: wall time of every trial; the only file with wall times
  *   besides the Markdown summary's "Run" section.
+ * - `figures/*.svg` (with the `md` format): `pass_rates.svg`, every check's
+ *   pass rate with its 95% interval, and each claim's own figures; they
+ *   depend only on the trial records, so they are byte-identical too.
  *
  * `summary.csv`, `summary.json`, `run.json` and the trial files are
  * byte-identical for any number of workers and for an interrupted and
@@ -35,10 +38,14 @@ import {
 } from "./claim_worker.ts";
 import { trialSeed } from "./rng.ts";
 import { inShard, type Shard } from "./shard.ts";
+import { describeColumn } from "./records.ts";
 import {
   allOk,
   type ClaimAssessment,
   claimChecks,
+  type ClaimReportExtras,
+  type FigureLink,
+  type MarkdownExtras,
   type RunInfo,
   summarize,
   summaryCsv,
@@ -51,6 +58,7 @@ import type {
   CheckSpec,
   ClaimConfig,
   ClaimSpec,
+  Figure,
   Profile,
   SummaryRow,
   TrialRecord,
@@ -363,6 +371,7 @@ const RUN_FILES = [
   "summary.md",
   "summary.json",
   "timing.csv",
+  "figures",
 ];
 
 /** Move the files of an earlier run to `<out>/previous-<timestamp>/`. */
@@ -472,10 +481,108 @@ export interface ReportInput {
   formats: Format[];
 }
 
+/** File name of the pass-rate figure under `figures/`. */
+export const PASS_RATES_FIGURE = "pass_rates.svg";
+
+/** A figure file name: a plain `.svg` name, no directory. */
+const FIGURE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.svg$/;
+
+/**
+ * Draw a claim's figures from its sorted records and write them to
+ * `<out>/figures/` atomically. A `figures` that throws, or a figure with a
+ * bad or duplicate file name or no SVG, is logged to stderr and listed in
+ * `figureErrors`; the other figures are still written.
+ */
+async function writeClaimFigures(
+  out: string,
+  plan: ClaimPlan,
+  records: TrialRecord[],
+  taken: Set<string>,
+): Promise<Pick<ClaimReportExtras, "figures" | "figureErrors">> {
+  const id = plan.claim.id;
+  const figures: FigureLink[] = [];
+  const figureErrors: string[] = [];
+  const fail = (message: string) => {
+    console.error(`claim ${id}: ${message}`);
+    figureErrors.push(message);
+  };
+  if (plan.claim.figures === undefined) return { figures, figureErrors };
+  let drawn: unknown;
+  try {
+    drawn = await plan.claim.figures(records);
+  } catch (error) {
+    fail(`figures threw: ${oneLine(errorMessage(error))}`);
+    return { figures, figureErrors };
+  }
+  if (!Array.isArray(drawn)) {
+    fail("figures did not return an array");
+    return { figures, figureErrors };
+  }
+  for (const figure of drawn as Partial<Figure>[]) {
+    const file = figure?.file;
+    if (typeof file !== "string" || !FIGURE_FILE.test(file)) {
+      fail(`figure file name ${JSON.stringify(file)} is not a plain .svg name`);
+    } else if (taken.has(file)) {
+      fail(`figure file name "${file}" is used twice`);
+    } else if (typeof figure.svg !== "string" || !figure.svg.includes("<svg")) {
+      fail(`figure "${file}" has no SVG document`);
+    } else {
+      taken.add(file);
+      await writeTextFileAtomic(`${out}/figures/${file}`, figure.svg);
+      figures.push({
+        file,
+        caption: typeof figure.caption === "string" ? figure.caption : file,
+      });
+    }
+  }
+  return { figures, figureErrors };
+}
+
+/**
+ * Write `<out>/figures/pass_rates.svg`: a bar per summary row (its pass
+ * rate with the 95% interval), labelled `claim check`, claim by claim.
+ * Returns its link, or the error message (also logged) when drawing failed.
+ */
+async function writePassRates(
+  out: string,
+  rows: SummaryRow[],
+): Promise<{ link?: FigureLink; error?: string }> {
+  try {
+    const { barChart } = await import("./plots.ts");
+    const svg = await barChart({
+      bars: rows.map((r) => ({
+        label: `${r.claim} ${r.check}`,
+        value: r.rate,
+        low: r.ciLow,
+        high: r.ciHigh,
+      })),
+      title: "Pass rate of every check, with its 95% Clopper–Pearson interval",
+      yLabel: "pass rate",
+    });
+    await writeTextFileAtomic(`${out}/figures/${PASS_RATES_FIGURE}`, svg);
+    return {
+      link: {
+        file: PASS_RATES_FIGURE,
+        caption: "Pass rate of every check with its 95% confidence interval",
+      },
+    };
+  } catch (error) {
+    const message = oneLine(errorMessage(error));
+    console.error(`pass-rate figure failed: ${message}`);
+    return { error: message };
+  }
+}
+
 /**
  * Summarize every claim of a plan, run its `assess` (an `assess` that
  * throws gives an `inconclusive` assessment named `assess`), and write the
  * summaries in the given formats to `out` atomically.
+ *
+ * With the `md` format, also write the figures under `<out>/figures/`
+ * (`pass_rates.svg` and each claim's `figures`, drawn from its records in
+ * sorted order) and add each claim's `highlights` (median [q10, q90] (n) of
+ * the column over its ok trials) and figure links to `summary.md`. A figure
+ * that fails is logged to stderr and noted in `summary.md`; the run goes on.
  */
 export async function writeReports(
   out: string,
@@ -483,6 +590,10 @@ export async function writeReports(
 ): Promise<RunOutcome> {
   const rows: SummaryRow[] = [];
   const assessments: ClaimAssessment[] = [];
+  const markdown = input.formats.includes("md");
+  const claimExtras: Record<string, ClaimReportExtras> = {};
+  const extras: MarkdownExtras = { claims: claimExtras };
+  const taken = new Set([PASS_RATES_FIGURE]);
   for (const plan of input.claims) {
     const id = plan.claim.id;
     const records = sortRecords(
@@ -490,6 +601,15 @@ export async function writeReports(
       plan.configs.map((c) => c.key),
     );
     rows.push(...summarize(id, plan.checks, records, plan.configs));
+    if (markdown) {
+      claimExtras[id] = {
+        highlights: (plan.claim.highlights ?? []).map((column) => ({
+          column,
+          value: describeColumn(records, column),
+        })),
+        ...await writeClaimFigures(out, plan, records, taken),
+      };
+    }
     if (plan.claim.assess !== undefined) {
       try {
         for (const a of plan.claim.assess(records, plan.configs)) {
@@ -514,10 +634,13 @@ export async function writeReports(
       summaryCsv(rows, assessments),
     );
   }
-  if (input.formats.includes("md")) {
+  if (markdown) {
+    const overview = await writePassRates(out, rows);
+    extras.overview = overview.link;
+    extras.overviewError = overview.error;
     await writeTextFileAtomic(
       `${out}/summary.md`,
-      summaryMarkdown(rows, assessments, input.info),
+      summaryMarkdown(rows, assessments, input.info, extras),
     );
   }
   if (input.formats.includes("json")) {

@@ -68,6 +68,38 @@ export interface RunInfo {
   extra?: Record<string, string>;
 }
 
+/** A figure of a report, as linked from `summary.md`. */
+export interface FigureLink {
+  /** File name under `figures/`, e.g. `C4_flip_radius.svg`. */
+  file: string;
+  /** Caption (the image's alternative text). */
+  caption: string;
+}
+
+/** What `summary.md` shows about one claim besides its rows. */
+export interface ClaimReportExtras {
+  /** Key measurements: a value column and its description (median [q10, q90] (n)). */
+  highlights: { column: string; value: string }[];
+  /** The claim's figures written under `figures/`. */
+  figures: FigureLink[];
+  /** Why figures could not be drawn (one message each). */
+  figureErrors: string[];
+}
+
+/**
+ * Markdown-only parts of the report (never in `summary.csv` or
+ * `summary.json`): the pass-rate figure and, per claim id, its key
+ * measurements and figures.
+ */
+export interface MarkdownExtras {
+  /** The figure of every check's pass rate, if drawn. */
+  overview?: FigureLink;
+  /** Why the pass-rate figure could not be drawn. */
+  overviewError?: string;
+  /** Per claim id. */
+  claims?: Record<string, ClaimReportExtras>;
+}
+
 /** Column names of `summary.csv`, in order. */
 export const SUMMARY_COLUMNS: readonly string[] = [
   "claim",
@@ -372,11 +404,23 @@ export function summaryTableMarkdown(rows: SummaryRow[]): string {
   ).join("\n");
 }
 
+/** Caption text safe inside `![...]`: one line, brackets escaped. */
+function altText(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/([\\\[\]])/g, "\\$1");
+}
+
+/** A Markdown image of a figure under `figures/`. */
+function figureImage(f: FigureLink): string {
+  return `![${altText(f.caption)}](figures/${encodeURI(f.file)})`;
+}
+
 /**
  * The text of `summary.md`: a table of the summary rows (claim, check,
  * expect, trials, passed, rate, 95% CI, target, verdict, ✓/✗), the
  * assessments, a "Run" section with the run parameters, and each claim's
- * statement and named constants.
+ * statement and named constants. With `extras`, also the pass-rate figure
+ * under the table and, per claim, a "Key measurements" table and a
+ * "Figures" list (with a line for every figure that failed).
  *
  * @example
  * ```ts
@@ -392,6 +436,7 @@ export function summaryMarkdown(
   rows: SummaryRow[],
   assessments: ClaimAssessment[],
   info: RunInfo,
+  extras: MarkdownExtras = {},
 ): string {
   const ok = allOk(rows, assessments);
   const out: string[] = ["# Claim checks", ""];
@@ -402,6 +447,15 @@ export function summaryMarkdown(
     "",
   );
   out.push(summaryTableMarkdown(rows), "");
+  if (extras.overview !== undefined) {
+    out.push(figureImage(extras.overview), "");
+  }
+  if (extras.overviewError !== undefined) {
+    out.push(
+      `The pass-rate figure failed: ${cell(extras.overviewError)}`,
+      "",
+    );
+  }
   out.push("## Assessments", "");
   if (assessments.length === 0) {
     out.push("None.", "");
@@ -460,6 +514,30 @@ export function summaryMarkdown(
           ["constant", "value"],
           constants.map(([name, value]) => [name, String(value)]),
         ),
+        "",
+      );
+    }
+    const more = extras.claims?.[claim.id];
+    if (more === undefined) continue;
+    if (more.highlights.length > 0) {
+      out.push(
+        "#### Key measurements",
+        "",
+        "Over the trials that ran to the end (status ok).",
+        "",
+        ...table(
+          ["measurement", "median [q10, q90] (n)"],
+          more.highlights.map((h) => [h.column, h.value]),
+        ),
+        "",
+      );
+    }
+    if (more.figures.length > 0 || more.figureErrors.length > 0) {
+      out.push(
+        "#### Figures",
+        "",
+        ...more.figures.map((f) => `- ${figureImage(f)}`),
+        ...more.figureErrors.map((e) => `- Figure failed: ${cell(e)}`),
         "",
       );
     }

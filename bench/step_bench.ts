@@ -1,0 +1,186 @@
+/**
+ * Time of one gradient-flow step (forward pass, loss weights, direction,
+ * update: what {@linkcode gradientFlow} does per step) for each backend and
+ * engine × form, at (d, m, n) = (1000, 512, 200) and (2000, 100, 200).
+ *
+ * Run with `deno bench --allow-all bench/step_bench.ts`. Besides the
+ * harness's table, a summary is printed when the run ends: ms per step, the
+ * rate in GFLOP/s counted on the plain form's 4·n·d·m flops per step (the
+ * two n×d by d×m products; so the span form can exceed the machine's peak),
+ * and the speed-up of the span form over the plain form.
+ *
+ * @module
+ */
+
+import {
+  backendAvailable,
+  type BackendName,
+  initBackend,
+} from "../src/backend.ts";
+import { clusterModel, sampleClusters } from "../src/data.ts";
+import {
+  createFlowEngine,
+  type FlowData,
+  type FlowEngine,
+  type FlowEngineKind,
+  type FlowForm,
+  gradientFlow,
+  lossWeights,
+} from "../src/gradient_flow.ts";
+import { initialWeights, type NetworkWeights } from "../src/network.ts";
+import { loadOpenBlas } from "../src/openblas.ts";
+import { Rng } from "../src/rng.ts";
+
+/** Problem sizes (d, m, n). */
+const SIZES: [number, number, number][] = [[1000, 512, 200], [2000, 100, 200]];
+/** Backend and engine pairs, fastest first. */
+const RUNS: { backend: BackendName; engine: FlowEngineKind }[] = [
+  { backend: "blas", engine: "native" },
+  { backend: "blas", engine: "tfjs" },
+  { backend: "wasm", engine: "tfjs" },
+  { backend: "cpu", engine: "tfjs" },
+];
+/** Steps an engine takes before it is rebuilt from the initialization. */
+const RESTART = 400;
+/** ε of the steps. */
+const STEP_FRACTION = 0.01;
+
+/** One problem instance: cluster data and a small initialization. */
+function problem(
+  d: number,
+  m: number,
+  n: number,
+): { data: FlowData; init: NetworkWeights } {
+  const rng = new Rng(2023);
+  const model = clusterModel(rng, { d, k: 10 });
+  const s = sampleClusters(rng, model, n);
+  return {
+    data: { n, d, x: s.x, y: s.y },
+    init: initialWeights(rng, d, m, 1e-3),
+  };
+}
+
+/** An engine with its step count and ‖θ‖² (tracked as the flow does). */
+interface Running {
+  engine: FlowEngine;
+  steps: number;
+  normSquared: number;
+}
+
+/** Start an engine on a problem. */
+function start(
+  data: FlowData,
+  init: NetworkWeights,
+  form: FlowForm,
+  engine: FlowEngineKind,
+): Running {
+  const e = createFlowEngine(data, init, { form, engine });
+  const { wSquared, b, v } = e.neuronNorms();
+  let normSquared = 0;
+  for (let r = 0; r < init.m; r++) {
+    normSquared += wSquared[r] + b[r] * b[r] + v[r] * v[r];
+  }
+  return { engine: e, steps: 0, normSquared };
+}
+
+/** One Euler step of the flow. */
+function step(run: Running, y: Float32Array): void {
+  const lw = lossWeights(run.engine.forward(), y);
+  const dir = run.engine.direction(lw.coefficients);
+  const h = STEP_FRACTION * Math.sqrt(run.normSquared / dir);
+  run.engine.advance(h);
+  run.normSquared += 4 * h * lw.coefficientDotOutput + h * h * dir;
+  run.steps++;
+}
+
+/** Timed milliseconds and step counts per benchmark, for the summary. */
+const timings = new Map<
+  string,
+  { ms: number; steps: number; flops: number; key: string; form: FlowForm }
+>();
+
+globalThis.addEventListener("unload", () => {
+  if (timings.size === 0) return;
+  console.log(
+    "\nms per gradient-flow step; GFLOP/s on the plain form's 4·n·d·m flops:",
+  );
+  const width = Math.max(...[...timings.keys()].map((k) => k.length));
+  for (const [name, t] of timings) {
+    if (t.steps === 0) continue;
+    const per = t.ms / t.steps;
+    console.log(
+      `  ${name.padEnd(width)} ${per.toFixed(3).padStart(9)} ms  ` +
+        `${(t.flops / per / 1e6).toFixed(1).padStart(7)} GFLOP/s`,
+    );
+  }
+  const perStep = (key: string, form: FlowForm) => {
+    for (const t of timings.values()) {
+      if (t.key === key && t.form === form && t.steps > 0) {
+        return t.ms / t.steps;
+      }
+    }
+    return NaN;
+  };
+  console.log("span form speed-up over the plain form:");
+  const keys = new Set([...timings.values()].map((t) => t.key));
+  for (const key of keys) {
+    const ratio = perStep(key, "plain") / perStep(key, "span");
+    if (Number.isFinite(ratio)) {
+      console.log(`  ${key.padEnd(width - 8)} ${ratio.toFixed(1)}×`);
+    }
+  }
+});
+
+for (const [d, m, n] of SIZES) {
+  const { data, init } = problem(d, m, n);
+  const flops = 4 * n * d * m;
+  for (const { backend, engine } of RUNS) {
+    const available = backendAvailable(backend) &&
+      (engine === "tfjs" || loadOpenBlas() !== null);
+    // Plain JavaScript kernels: a large step takes about a second.
+    const slow = backend === "cpu" || (backend === "blas" && engine === "tfjs");
+    for (const form of ["plain", "span"] as FlowForm[]) {
+      const key = `${backend}·${engine} (d,m,n)=(${d},${m},${n})`;
+      const name = `${key} ${form}`;
+      let run: Running | null = null;
+      Deno.bench({
+        name,
+        group: `(d,m,n)=(${d},${m},${n})`,
+        ignore: !available,
+        ...(slow ? { n: 5, warmup: 1 } : { n: 60, warmup: 5 }),
+        async fn(b) {
+          await initBackend(backend);
+          if (run === null || run.steps >= RESTART) {
+            run?.engine.dispose();
+            run = start(data, init, form, engine);
+          }
+          b.start();
+          const t0 = performance.now();
+          step(run, data.y);
+          const ms = performance.now() - t0;
+          b.end();
+          const t = timings.get(name) ??
+            { ms: 0, steps: 0, flops, key, form };
+          t.ms += ms;
+          t.steps += 1;
+          timings.set(name, t);
+        },
+      });
+    }
+  }
+}
+
+// A check that the driver's result matches the engines timed above: one
+// short flow per backend (not timed in the summary).
+Deno.bench({
+  name: "gradientFlow, 20 steps, (d,m,n)=(2000,100,200), auto engine",
+  group: "driver",
+  n: 3,
+  warmup: 0,
+  ignore: !backendAvailable("wasm"),
+  async fn() {
+    await initBackend("auto");
+    const { data, init } = problem(2000, 100, 200);
+    gradientFlow(data, init, { maxSteps: 20, maxMargin: Infinity });
+  },
+});
