@@ -28,7 +28,7 @@ Deno.test("instance", async (t) => {
       n: 20,
       m: 8,
       nTest: 10,
-      maxSteps: 300,
+      maxSteps: 3000,
     });
     const a = drawInstance(9, params), b = drawInstance(9, params);
     assert.deepEqual(a.train.x, b.train.x);

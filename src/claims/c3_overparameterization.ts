@@ -36,7 +36,7 @@ export const c3Constants = {
 export function c3Configs(profile: Profile): ClaimConfig[] {
   const sizes = profile === "ci"
     ? [{ d: 200, k: 8, n: 300, m: 200 }, { d: 800, k: 16, n: 100, m: 50 }]
-    : [{ d: 500, k: 20, n: 800, m: 400 }, { d: 2000, k: 40, n: 200, m: 200 }];
+    : [{ d: 400, k: 16, n: 600, m: 100 }, { d: 2000, k: 40, n: 200, m: 200 }];
   const { maxTestError, harmfulTestError, target } = c3Constants;
   return sizes.map((p) => ({
     key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
