@@ -14,7 +14,9 @@
  * - span form (W = W0 + A X, Aᵀ: n×m): Z = P + b with P = X W0ᵀ + K Aᵀ
  *   carried along (P ← P + h K G), recomputed exactly every
  *   `SPAN_REFRESH_EVERY` steps; K G (n²m) gives ‖Xᵀ G‖² = Σ G ⊙ (K G).
- * Outputs, column sums and norms are accumulated in double precision.
+ * The outputs N(x_i) and the squared norms are accumulated in double
+ * precision; the column sums Δb = 1ᵀ G and Δv = cᵀ relu(Z) are 1×n by n×m
+ * products, in float32 as in the tfjs engine.
  *
  * @example Twenty steps of the flow on a tiny problem (when OpenBLAS loads)
  * ```ts
@@ -76,6 +78,11 @@ function axpy(y: Float32Array, h: number, x: Float32Array): void {
  * Build the native engine for `data` from `init` in the given form.
  * `data.x` is used in place (not copied) and must not change while the
  * engine is in use. See {@linkcode FlowEngine} for the protocol.
+ *
+ * The elementwise loops are branch-free (the activation pattern of a ReLU
+ * layer is close to random, and mispredicted branches cost more than the
+ * arithmetic): relu(z) = (z + |z|)/2, which is exact in float32, and the
+ * mask 1[z > 0] is read off the sign and zero bits of relu(z).
  */
 export function createNativeEngine(
   data: FlowData,
@@ -92,11 +99,16 @@ export function createNativeEngine(
 
   const b = Float32Array.from(init.b);
   const v = Float32Array.from(init.v);
-  const db = new Float64Array(m);
-  const dv = new Float64Array(m);
+  const db = new Float32Array(m);
+  const dv = new Float32Array(m);
+  const ones = new Float32Array(n).fill(1);
   const outputs = new Float64Array(n);
-  const Z = new Float32Array(n * m);
+  // relu(Z) (n×m) from forward, with its bits for the mask.
+  const H = new Float32Array(n * m);
+  const hBits = new Int32Array(H.buffer);
   const G = new Float32Array(n * m);
+  // Plain form: X Wᵀ (n×m) before the bias.
+  const XW = span ? null : new Float32Array(n * m);
   // K = X Xᵀ and K G (span form, or plain with d > n).
   let K: Float32Array | null = null;
   let KG: Float32Array | null = null;
@@ -130,10 +142,19 @@ export function createNativeEngine(
   let haveForward = false;
   let haveDirection = false;
 
-  /** scratch ← K Aᵀ. */
-  const kTimesA = (): Float32Array => {
-    blas.sgemm(false, false, n, m, n, 1, K!, n, At!, m, 0, scratch!, m);
-    return scratch!;
+  /** H ← relu(pre + b), outputs ← H v (in double). */
+  const activate = (pre: Float32Array): void => {
+    for (let i = 0; i < n; i++) {
+      const row = i * m;
+      let s = 0;
+      for (let r = 0; r < m; r++) {
+        const z = Math.fround(pre[row + r] + b[r]);
+        const twice = z + Math.abs(z); // 2 relu(z), exact
+        H[row + r] = 0.5 * twice;
+        s += v[r] * twice;
+      }
+      outputs[i] = 0.5 * s;
+    }
   };
 
   return {
@@ -141,19 +162,10 @@ export function createNativeEngine(
     form,
     forward() {
       if (span) {
-        Z.set(P!);
+        activate(P!);
       } else {
-        blas.sgemm(false, false, n, m, d, 1, X, d, Wt!, m, 0, Z, m);
-      }
-      for (let i = 0; i < n; i++) {
-        const row = i * m;
-        let s = 0;
-        for (let r = 0; r < m; r++) {
-          const z = Math.fround(Z[row + r] + b[r]);
-          Z[row + r] = z;
-          if (z > 0) s += v[r] * z;
-        }
-        outputs[i] = s;
+        blas.sgemm(false, false, n, m, d, 1, X, d, Wt!, m, 0, XW!, m);
+        activate(XW!);
       }
       haveForward = true;
       haveDirection = false;
@@ -161,32 +173,25 @@ export function createNativeEngine(
     },
     direction(c) {
       if (!haveForward) throw new Error("direction() needs a forward() first");
-      db.fill(0);
-      dv.fill(0);
+      // G = (c vᵀ) ⊙ 1[H > 0]; H ≥ +0, so H > 0 iff its bits are > 0.
       for (let i = 0; i < n; i++) {
         const row = i * m;
         const ci = c[i];
         for (let r = 0; r < m; r++) {
-          const z = Z[row + r];
-          if (z > 0) {
-            const g = Math.fround(ci * v[r]);
-            G[row + r] = g;
-            db[r] += g;
-            dv[r] += ci * z;
-          } else {
-            G[row + r] = 0;
-          }
+          G[row + r] = Math.fround(ci * v[r]) * ((-hBits[row + r]) >>> 31);
         }
       }
-      let normSquared: number;
+      // Δb = 1ᵀ G, Δv = cᵀ relu(Z).
+      blas.sgemm(false, false, 1, m, n, 1, ones, n, G, m, 0, db, m);
+      blas.sgemm(false, false, 1, m, n, 1, c, n, H, m, 0, dv, m);
+      let normSquared = dot(db, db) + dot(dv, dv);
       if (gram) {
         blas.sgemm(false, false, n, m, n, 1, K!, n, G, m, 0, KG!, m);
-        normSquared = dot(G, KG!);
+        normSquared += dot(G, KG!);
       } else {
         blas.sgemm(true, false, d, m, n, 1, X, d, G, m, 0, D!, m);
-        normSquared = dot(D!, D!);
+        normSquared += dot(D!, D!);
       }
-      for (let r = 0; r < m; r++) normSquared += db[r] * db[r] + dv[r] * dv[r];
       haveForward = false;
       haveDirection = true;
       return normSquared;
@@ -206,10 +211,8 @@ export function createNativeEngine(
       } else {
         axpy(Wt!, h, D!);
       }
-      for (let r = 0; r < m; r++) {
-        b[r] += h * db[r];
-        v[r] += h * dv[r];
-      }
+      axpy(b, h, db);
+      axpy(v, h, dv);
       haveDirection = false;
       steps++;
     },
@@ -217,13 +220,13 @@ export function createNativeEngine(
       const wSquared = new Float64Array(m);
       if (span) {
         // ‖w_r‖² = ‖w0_r‖² + Σ_i A_ri (2 P0 + K Aᵀ)_ir
-        const ka = kTimesA();
+        blas.sgemm(false, false, n, m, n, 1, K!, n, At!, m, 0, scratch!, m);
         wSquared.set(w0Squared);
         for (let i = 0; i < n; i++) {
           const row = i * m;
           for (let r = 0; r < m; r++) {
             const k = row + r;
-            wSquared[r] += At![k] * (2 * P0![k] + ka[k]);
+            wSquared[r] += At![k] * (2 * P0![k] + scratch![k]);
           }
         }
       } else {

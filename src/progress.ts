@@ -47,7 +47,7 @@ export interface ProgressOptions {
   redrawMs?: number;
   /** Width of the bar in characters (default 24). */
   barWidth?: number;
-  /** Text before each line (default `"trials"`). */
+  /** Text before each line (default `"progress:"`). */
   label?: string;
 }
 
@@ -101,7 +101,11 @@ export function formatDuration(seconds: number): string {
  * assert.equal(progressBar(1, 2, 4), "[##--]");
  * ```
  */
-export function progressBar(done: number, total: number, width: number): string {
+export function progressBar(
+  done: number,
+  total: number,
+  width: number,
+): string {
   const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
   const filled = Math.round(fraction * width);
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
@@ -109,7 +113,8 @@ export function progressBar(done: number, total: number, width: number): string 
 
 /**
  * The text of one progress report (no bar, no line end): trials done/total
- * with the percentage, the pass rate so far (trials passing every check)
+ * with the percentage, the pass rate so far (trials whose every check came
+ * out as expected: predictions true, controls false)
  * and the estimated time left.
  *
  * @example
@@ -125,7 +130,9 @@ export function progressBar(done: number, total: number, width: number): string 
 export function progressText(p: Progress): string {
   const percent = p.total > 0 ? (100 * p.done) / p.total : 100;
   const rate = p.done > 0 ? (p.passed / p.done).toFixed(3) : "n/a";
-  const eta = p.done >= p.total ? "done" : `ETA ${formatDuration(p.etaSeconds)}`;
+  const eta = p.done >= p.total
+    ? "done"
+    : `ETA ${formatDuration(p.etaSeconds)}`;
   return `${p.done}/${p.total} trials (${percent.toFixed(1)}%), ` +
     `pass rate ${rate}, ${eta}`;
 }
@@ -157,7 +164,7 @@ export class ProgressReporter {
     this.#everyMs = 1000 * (options.everySeconds ?? 10);
     this.#redrawMs = options.redrawMs ?? 100;
     this.#barWidth = Math.max(1, options.barWidth ?? 24);
-    this.#label = options.label ?? "trials";
+    this.#label = options.label ?? "progress:";
     // A plain log waits a full interval before its first line.
     this.#shownAt = this.#terminal ? -Infinity : this.#now();
   }

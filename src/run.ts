@@ -77,7 +77,10 @@ export interface Progress {
   done: number;
   /** Trials of this run (this shard), including resumed ones. */
   total: number;
-  /** Finished trials with status `ok` and every check `true`. */
+  /**
+   * Finished trials with status `ok` and every check as expected: `true`
+   * for a prediction (`expect: "holds"`), `false` for a control.
+   */
   passed: number;
   /** Estimated seconds left, from this session's pace (`NaN` before the first trial). */
   etaSeconds: number;
@@ -463,10 +466,15 @@ export function normalizeResult(
   return { status, reason, checks, values };
 }
 
-/** Whether a record passes every check it reports (for progress only). */
-function passedAll(record: TrialRecord): boolean {
+/**
+ * Whether a trial ran to the end with every check of its configuration as
+ * expected: a prediction `true`, a control `false` (for progress only).
+ */
+function asExpected(record: TrialRecord, config: ClaimConfig): boolean {
   return record.result.status === "ok" &&
-    Object.values(record.result.checks).every((x) => x);
+    config.checks.every((c) =>
+      record.result.checks[c.name] === (c.expect === "holds")
+    );
 }
 
 /** What {@linkcode writeReports} needs about the run besides the records. */
@@ -969,7 +977,8 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     );
   await writeTimings(timingPath, mine, timings);
 
-  let passed = records.filter(passedAll).length;
+  let passed = records.filter((r) => asExpected(r, configOf(r.task).config))
+    .length;
   let finished = 0;
   const sessionStart = performance.now();
   const onDone = (
@@ -987,7 +996,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     timings.push(timing);
     Deno.writeTextFileSync(timingPath, timingLine(timing), { append: true });
     finished++;
-    if (passedAll(record)) passed++;
+    if (asExpected(record, config)) passed++;
     const elapsed = (performance.now() - sessionStart) / 1000;
     options.onProgress?.({
       done: records.length,

@@ -286,3 +286,43 @@ Deno.test("summary reports", async (t) => {
     assert.equal(value.claims[0].constants.kappa, 3);
   });
 });
+
+Deno.test("summary.md shows key measurements and figures per claim", () => {
+  const rows = summarize("C1", [main], records("x", [["ok", { main: true }]]));
+  const md = summaryMarkdown(rows, [], info, {
+    overview: { file: "pass_rates.svg", caption: "Pass rates" },
+    claims: {
+      C1: {
+        highlights: [{ column: "ratio", value: "1.2 [1, 1.4] (n=5)" }],
+        figures: [{ file: "C1_a.svg", caption: "A [x]\nsecond line" }],
+        figureErrors: ["figures threw: oops | bad"],
+      },
+    },
+  });
+  for (
+    const line of [
+      "![Pass rates](figures/pass_rates.svg)",
+      "#### Key measurements",
+      "| measurement | median [q10, q90] (n) |",
+      "| ratio | 1.2 [1, 1.4] (n=5) |",
+      "#### Figures",
+      "- ![A \\[x\\] second line](figures/C1_a.svg)",
+      "- Figure failed: figures threw: oops \\| bad",
+    ]
+  ) {
+    assert.ok(md.includes(line), line);
+  }
+  // Claim sections come after the run section, in claim order.
+  assert.ok(md.indexOf("## Run") < md.indexOf("#### Key measurements"));
+  const failed = summaryMarkdown(rows, [], info, {
+    overviewError: "vega broke",
+    claims: { C1: { highlights: [], figures: [], figureErrors: [] } },
+  });
+  assert.ok(failed.includes("The pass-rate figure failed: vega broke"));
+  assert.ok(!failed.includes("#### Key measurements"));
+  assert.ok(!failed.includes("#### Figures"));
+  assert.equal(
+    summaryMarkdown(rows, [], info, {}),
+    summaryMarkdown(rows, [], info),
+  );
+});
