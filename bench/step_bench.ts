@@ -1,6 +1,6 @@
 /**
  * Time of one gradient-flow step (forward pass, loss weights, direction,
- * update: what {@linkcode gradientFlow} does per step) for each backend and
+ * update: what `gradientFlow` does per step) for each backend and
  * engine × form, at (d, m, n) = (1000, 512, 200) and (2000, 100, 200).
  *
  * Run with `deno bench --allow-all bench/step_bench.ts`. Besides the
@@ -24,7 +24,6 @@ import {
   type FlowEngine,
   type FlowEngineKind,
   type FlowForm,
-  gradientFlow,
   lossWeights,
 } from "../src/gradient_flow.ts";
 import { initialWeights, type NetworkWeights } from "../src/network.ts";
@@ -169,18 +168,3 @@ for (const [d, m, n] of SIZES) {
     }
   }
 }
-
-// A check that the driver's result matches the engines timed above: one
-// short flow per backend (not timed in the summary).
-Deno.bench({
-  name: "gradientFlow, 20 steps, (d,m,n)=(2000,100,200), auto engine",
-  group: "driver",
-  n: 3,
-  warmup: 0,
-  ignore: !backendAvailable("wasm"),
-  async fn() {
-    await initBackend("auto");
-    const { data, init } = problem(2000, 100, 200);
-    gradientFlow(data, init, { maxSteps: 20, maxMargin: Infinity });
-  },
-});

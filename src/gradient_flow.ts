@@ -17,8 +17,8 @@
  * instead of n·d·m flops per step; used automatically when d > n. The
  * product P = X W0ᵀ + K Aᵀ (K = X Xᵀ) is itself carried along
  * (P ← P + h K G, with K G needed anyway for ‖Δθ‖) and recomputed exactly
- * every {@linkcode SPAN_REFRESH_EVERY} steps, so a span step costs one n×n
- * by n×m product.
+ * every `SPAN_REFRESH_EVERY` (50) steps, so a span step costs one n×n by n×m
+ * product.
  *
  * ‖θ‖² is tracked with scalars only: by 2-homogeneity ⟨θ, -∇L/L⟩ = 2Σ c_i N_i,
  * so ‖θ + hD‖² = ‖θ‖² + 4hΣc_iN_i + h²‖D‖²; it is recomputed exactly every
@@ -49,7 +49,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { type NetworkWeights, transposeRows } from "./network.ts";
-import { createNativeEngine } from "./native_flow.ts";
+import { createNativeEngine, SPAN_REFRESH_EVERY } from "./native_flow.ts";
 import { loadOpenBlas } from "./openblas.ts";
 
 /** Training data for the flow. */
@@ -148,12 +148,6 @@ export interface FlowResult {
 }
 
 const LOG10E = Math.LOG10E;
-
-/**
- * Steps between exact recomputations of the carried product
- * P = X W0ᵀ + K Aᵀ of the span form (both engines).
- */
-export const SPAN_REFRESH_EVERY = 50;
 
 /** log ℓ(q) = log log(1 + e^{-q}), stable for all q. */
 function logLogistic(q: number): number {
@@ -293,7 +287,7 @@ function chooseForm(
 /**
  * The engine `auto` stands for: `native` when OpenBLAS loads and the active
  * TensorFlow.js backend is `cpu` (plain or with the OpenBLAS kernels of
- * `./backend.ts`), else `tfjs`.
+ * `./backend.ts`) or none has been chosen yet, else `tfjs`.
  *
  * @example
  * ```ts
@@ -304,13 +298,9 @@ function chooseForm(
  */
 export function autoEngine(): FlowEngineKind {
   if (loadOpenBlas() === null) return "tfjs";
-  let backend: string;
-  try {
-    backend = tf.getBackend();
-  } catch {
-    return "native"; // no TensorFlow.js backend at all
-  }
-  return backend === "cpu" ? "native" : "tfjs";
+  // `undefined` until a backend is set or a first op picks one.
+  const backend: string | undefined = tf.getBackend();
+  return backend === undefined || backend === "cpu" ? "native" : "tfjs";
 }
 
 /**

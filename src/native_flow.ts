@@ -46,15 +46,20 @@
  * @module
  */
 
-import {
-  type FlowData,
-  type FlowEngine,
-  type FlowForm,
-  type NeuronNorms,
-  SPAN_REFRESH_EVERY,
+import type {
+  FlowData,
+  FlowEngine,
+  FlowForm,
+  NeuronNorms,
 } from "./gradient_flow.ts";
 import { type NetworkWeights, transposeRows } from "./network.ts";
 import type { OpenBlas } from "./openblas.ts";
+
+/**
+ * Steps between exact recomputations of the carried product
+ * P = X W0ᵀ + K Aᵀ of the span form (both engines).
+ */
+export const SPAN_REFRESH_EVERY = 50;
 
 /** Σ a_i b_i in double precision. */
 function dot(a: Float32Array, b: Float32Array): number {

@@ -22,7 +22,13 @@ import {
 import { type NetworkWeights, preActivations } from "../network.ts";
 import type { Rng } from "../rng.ts";
 import { median, quantile } from "../stats.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+import type {
+  ClaimConfig,
+  ClaimSpec,
+  Profile,
+  TrialRecord,
+  TrialResult,
+} from "../types.ts";
 import { flipRadiusHistogram } from "../plots.ts";
 import { column } from "../records.ts";
 
@@ -170,6 +176,46 @@ export function measureFlips(
   return out;
 }
 
+/** Width of the bins of the per-point flip-ratio histogram kept per trial. */
+export const HISTOGRAM_BIN = 0.1;
+/** Number of bins (the last column, `hist_over`, counts ratios beyond). */
+export const HISTOGRAM_BINS = 25;
+
+/**
+ * Counts of per-point flip ratios in bins [iw, (i+1)w) for w = {@linkcode HISTOGRAM_BIN},
+ * as columns `hist_00` … `hist_24` and `hist_over`, so that the report can
+ * pool the per-point distribution over all trials.
+ */
+export function ratioHistogram(ratios: number[]): Record<string, number> {
+  const counts = new Array(HISTOGRAM_BINS + 1).fill(0);
+  for (const r of ratios) {
+    const bin = Math.floor(r / HISTOGRAM_BIN);
+    counts[Number.isFinite(r) && bin < HISTOGRAM_BINS ? bin : HISTOGRAM_BINS]++;
+  }
+  return Object.fromEntries(
+    counts.map((
+      c,
+      i,
+    ) => [
+      i < HISTOGRAM_BINS ? `hist_${String(i).padStart(2, "0")}` : "hist_over",
+      c,
+    ]),
+  );
+}
+
+/** Bin-centre values (repeated by count) pooled from the histogram columns of all ok records. */
+export function pooledRatios(records: TrialRecord[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < HISTOGRAM_BINS; i++) {
+    const count = column(records, `hist_${String(i).padStart(2, "0")}`).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    for (let j = 0; j < count; j++) out.push((i + 0.5) * HISTOGRAM_BIN);
+  }
+  return out;
+}
+
 /** Fraction of values ≤ limit. */
 function fractionAtMost(values: number[], limit: number): number {
   return values.length === 0
@@ -224,6 +270,7 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
       ratio_q75: round(quantile(f.ratios, 0.75), 5),
       ratio_q90: round(quantile(f.ratios, 0.9), 5),
       median_radius_over_norm: round(medianNorm, 5),
+      ...ratioHistogram(f.ratios),
     },
   };
 }
@@ -258,10 +305,11 @@ export const c4: ClaimSpec = {
   figures: async (records) => [{
     file: "C4_flip_radius.svg",
     caption:
-      "Per-trial median exact flip radius / √(d/k) along -y·Σ y_j μ_j, with the control scale and C",
+      "Exact flip radius / √(d/k) along -y·Σ y_j μ_j of every correctly classified test point, pooled over trials " +
+      "(bins of 0.1), with the control scale and C",
     svg: await flipRadiusHistogram({
-      title: "C4: median flip radius / √(d/k) per trial",
-      ratios: column(records, "ratio_median"),
+      title: "C4: flip radius / √(d/k), all test points of all trials",
+      ratios: pooledRatios(records),
       markers: [
         {
           value: c4Constants.controlScale,
