@@ -33,7 +33,9 @@ function envInt(name: string, fallback: number): number {
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got "${text}"`);
+    throw new RangeError(
+      `${name} must be a non-negative integer, got "${text}"`,
+    );
   }
   return value;
 }
@@ -74,7 +76,11 @@ export function claimTest(
     }
     for (const { a } of outcome.assessments) {
       await t.step(`${a.check} (expect ${a.expect})`, () => {
-        assert.equal(a.verdict, a.expect, `${claim.id} ${a.check}: ${a.detail}`);
+        assert.equal(
+          a.verdict,
+          a.expect,
+          `${claim.id} ${a.check}: ${a.detail}`,
+        );
       });
     }
   };

@@ -42,7 +42,9 @@
  * `marginTolerance` (relative) over `marginWindow` steps, or the smallest
  * margin exceeds `maxMargin` (float32 resolves margin differences only up to
  * about that), or `maxSteps` runs out. A run that never reaches
- * L < log(2)/n is reported `not-separated`; NaN/Inf is `diverged`.
+ * L < log(2)/n is reported `not-separated`; NaN/Inf is `diverged`; a zero
+ * gradient (a stationary point, e.g. all neurons dead on the points carrying
+ * the loss) is `stuck` if it happens before separation.
  *
  * @module
  */
@@ -117,6 +119,7 @@ export type FlowStatus =
   | "margin-cap"
   | "budget"
   | "not-separated"
+  | "stuck"
   | "diverged";
 
 /** Result of {@linkcode gradientFlow}. */
@@ -341,7 +344,10 @@ function createTfjsEngine(
   const X = tf.tensor2d(data.x, [n, d]);
   const Xt = tf.transpose(X);
   const onesN = tf.ones([1, n]);
-  const W0t = tf.tensor2d(transposeRows(init.w, m, d), [d, m]);
+  let W0t: tf.Tensor2D | null = tf.tensor2d(
+    transposeRows(init.w, m, d),
+    [d, m],
+  );
   const K = span ? tf.matMul(X, Xt) : null;
   const P0 = span ? tf.matMul(X, W0t) : null;
   // Per-neuron ‖w0_r‖² (span form), in double.
@@ -352,7 +358,8 @@ function createTfjsEngine(
     w0Squared[r] = s;
   }
   // θ: the first layer as a tensor (Wᵀ or Aᵀ), b and v as arrays.
-  let first: tf.Tensor = span ? tf.zeros([n, m]) : W0t.clone();
+  let first: tf.Tensor = span ? tf.zeros([n, m]) : W0t;
+  if (!span) W0t = null; // now owned by `first`
   // Span form: the carried product P = P0 + K Aᵀ.
   let product: tf.Tensor | null = span ? P0!.clone() : null;
   const b = Float32Array.from(init.b);
@@ -399,26 +406,29 @@ function createTfjsEngine(
       }
       const zz = z, hh = h as tf.Tensor2D, vr = vRow;
       release(dFirst, dProduct);
-      const [dF, dP, dbT, dvT, firstNormT] = tf.tidy(() => {
+      // G = (c vᵀ) ⊙ 1[Z > 0]; Δb = 1ᵀ G; Δv = cᵀ relu(Z); the first
+      // layer moves by Xᵀ G (plain) or G (span), P by K G (span).
+      const parts = tf.tidy((): Record<string, tf.Tensor> => {
         const cCol = tf.tensor2d(coefficients, [n, 1]);
         const g = tf.mul(tf.step(zz), tf.mul(cCol, vr)) as tf.Tensor2D;
-        const dvT = tf.matMul(tf.reshape(cCol, [1, n]), hh);
-        const dbT = tf.matMul(onesN, g);
+        const dv = tf.matMul(tf.reshape(cCol, [1, n]), hh);
+        const db = tf.matMul(onesN, g);
         if (span) {
           const kg = tf.matMul(K!, g);
-          return [g, kg, dbT, dvT, tf.sum(tf.mul(kg, g))];
+          const norm = tf.sum(tf.mul(kg, g));
+          return { first: g, product: kg, db, dv, norm };
         }
         const dF = tf.matMul(Xt, g);
-        return [dF, tf.zeros([0]), dbT, dvT, tf.sum(tf.square(dF))];
+        return { first: dF, db, dv, norm: tf.sum(tf.square(dF)) };
       });
       release(z, h);
       z = h = null;
-      dFirst = dF;
-      dProduct = span ? dP : (dP.dispose(), null);
-      db.set(dbT.dataSync());
-      dv.set(dvT.dataSync());
-      let normSquared = firstNormT.dataSync()[0];
-      release(dbT, dvT, firstNormT);
+      dFirst = parts.first;
+      dProduct = parts.product ?? null;
+      db.set(parts.db.dataSync());
+      dv.set(parts.dv.dataSync());
+      let normSquared = parts.norm.dataSync()[0];
+      release(parts.db, parts.dv, parts.norm);
       for (let r = 0; r < m; r++) normSquared += db[r] ** 2 + dv[r] ** 2;
       return normSquared;
     },
@@ -455,7 +465,7 @@ function createTfjsEngine(
     },
     weights() {
       const f = first as tf.Tensor2D;
-      const wt = span ? tf.tidy(() => tf.add(tf.matMul(Xt, f), W0t)) : f;
+      const wt = span ? tf.tidy(() => tf.add(tf.matMul(Xt, f), W0t!)) : f;
       const w = transposeRows(wt.dataSync() as Float32Array, d, m);
       if (span) wt.dispose();
       return { d, m, w, b: b.slice(), v: v.slice() };
@@ -565,6 +575,12 @@ export function gradientFlow(
       // Fused step: direction D = Σ c_i ∇N_i, length ε‖θ‖.
       const dirNormSquared = engine.direction(lw.coefficients);
       const stepLength = stepFraction * Math.sqrt(normSquared / dirNormSquared);
+      if (dirNormSquared === 0 && Number.isFinite(normSquared)) {
+        // A stationary point of the flow (e.g. every neuron inactive on the
+        // points that carry the loss): the flow stops here, it did not blow up.
+        status = "stuck";
+        break;
+      }
       if (!Number.isFinite(stepLength)) {
         status = "diverged";
         break;
@@ -599,7 +615,9 @@ export function gradientFlow(
         weights: () => weights,
       });
     }
-    if (separatedAtStep < 0 && status !== "diverged") status = "not-separated";
+    if (separatedAtStep < 0 && status !== "diverged" && status !== "stuck") {
+      status = "not-separated";
+    }
     return {
       status,
       steps: step,

@@ -330,7 +330,9 @@ Deno.test("statuses: not-separated, budget, margin-cap, diverged", async (t) => 
         stepFraction: 1e3,
         maxMargin: Infinity,
       });
-      assert.equal(huge.status, "diverged");
+      // A step of 1000‖θ‖ either overflows or kills every neuron, after
+      // which the gradient is exactly zero (a stationary point).
+      assert.ok(["diverged", "stuck"].includes(huge.status), huge.status);
     });
   }
 });

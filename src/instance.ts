@@ -155,6 +155,7 @@ export function flowColumns(
     rho: round(instance.model.rho, 4),
     clusters_seen: clustersSeen(instance.train, instance.params.k),
     form: flow.form,
+    engine: flow.engine ?? "tfjs",
     flow_status: flow.status,
     steps: flow.steps,
     separated_step: flow.separatedAtStep,
@@ -176,6 +177,14 @@ export function flowStatus(
     return {
       status: "not-converged",
       reason: `L ≥ log(2)/n after ${flow.steps} steps`,
+    };
+  }
+  if (flow.status === "stuck") {
+    return {
+      status: flow.separatedAtStep >= 0 ? "ok" : "not-converged",
+      reason: flow.separatedAtStep >= 0
+        ? ""
+        : `zero gradient before L < log(2)/n at step ${flow.steps}`,
     };
   }
   if (flow.status === "diverged") {

@@ -53,6 +53,18 @@ Deno.test("instance", async (t) => {
     assert.equal(flowStatus(flow).status, "not-converged");
   });
 
+  await t.step(
+    "a flow stuck at a zero gradient before separating is not-converged",
+    () => {
+      const stuck = {
+        status: "stuck",
+        separatedAtStep: -1,
+        steps: 3,
+      } as Parameters<typeof flowStatus>[0];
+      assert.equal(flowStatus(stuck).status, "not-converged");
+    },
+  );
+
   await t.step("round", () => {
     assert.equal(round(1.23456, 3), 1.23);
     assert.ok(Number.isNaN(round(NaN, 3)));

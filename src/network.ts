@@ -104,7 +104,9 @@ export function preActivations(
  * @example
  * ```ts
  * import { networkOutputs } from "./network.ts";
+ * import { initBackend } from "./backend.ts";
  * import assert from "node:assert/strict";
+ * await initBackend("cpu");
  * const weights = {
  *   d: 2, m: 2,
  *   w: new Float32Array([1, 0, 0, 1]),
