@@ -159,6 +159,7 @@ export function flowColumns(
     flow_status: flow.status,
     steps: flow.steps,
     separated_step: flow.separatedAtStep,
+    log10_time_separated: round(flow.log10TimeSeparated, 4),
     log10_time: round(flow.log10Time, 4),
     log10_loss: round(flow.log10Loss, 4),
     normalized_margin: round(flow.normalizedMargin, 6),
