@@ -258,6 +258,33 @@ function checkOverriddenConfigs(
 }
 
 /**
+ * Reject overrides that make a configuration invalid for its claim (e.g.
+ * correlated means need d ≥ k + 1, C3 needs m(d+2) ≥ 10n), naming the flags.
+ */
+function checkClaimConstraints(
+  claims: ClaimSpec[],
+  profile: Profile,
+  overrides: ParamOverrides,
+): void {
+  const flags = (["d", "k", "n", "m"] as const).filter((f) =>
+    overrides[f] !== undefined
+  ).map((f) => `--${f}`).join(", ");
+  if (flags === "") return;
+  for (const claim of claims) {
+    for (const config of claim.configs(profile)) {
+      try {
+        claim.validate?.(config);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new UsageError(
+          `${flags}: claim ${claim.id}, configuration "${config.key}": ${error.message}`,
+        );
+      }
+    }
+  }
+}
+
+/**
  * Parse and check the flags of `deno task claims` against the claims that
  * can be selected; throws a {@linkcode UsageError} naming the flag and its
  * allowed range for anything wrong. Touches neither the disk nor the
@@ -389,6 +416,7 @@ export function parseClaimsArgs(
   }
   const selected = claims.map((c) => withParamOverrides(c, overrides));
   checkOverriddenConfigs(selected, profile, overrides);
+  checkClaimConstraints(selected, profile, overrides);
 
   return {
     help: v.help === true,

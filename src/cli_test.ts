@@ -420,3 +420,29 @@ Deno.test("claims runs: reports, figures, exit codes", async (t) => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("claims CLI rejects overrides a real claim cannot take", async (t) => {
+  const { claimsMain } = await import("./cli.ts");
+  const { claims } = await import("./claims/registry.ts");
+  const out = await Deno.makeTempDir();
+  const cases: [string[], RegExp][] = [
+    [
+      ["--claim", "C6", "--d", "10", "--k", "10"],
+      /--d, --k: claim C6.*correlated means need d ≥ k \+ 1/,
+    ],
+    [["--claim", "C3", "--m", "1"], /--m: claim C3.*m\(d\+2\) ≥ 10n/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), async () => {
+      const err: string[] = [];
+      const io = { out: () => {}, err: (s: string) => err.push(s) };
+      const code = await claimsMain([...args, "--out", `${out}/x`], io, {
+        claims,
+      });
+      assert.equal(code, 2);
+      assert.match(err.join("\n"), message);
+      assert.equal([...Deno.readDirSync(out)].length, 0);
+    });
+  }
+  await Deno.remove(out, { recursive: true });
+});

@@ -54,6 +54,13 @@ export interface InstanceParams {
   maxSteps: number;
 }
 
+/** The kinds of cluster means. */
+export const MEANS_KINDS: readonly MeansKind[] = [
+  "orthogonal",
+  "gaussian",
+  "correlated",
+];
+
 /** Defaults shared by the claims (each config overrides what it needs). */
 export const defaultInstance: InstanceParams = {
   d: 500,
@@ -83,6 +90,30 @@ export function instanceParams(params: Record<string, Cell>): InstanceParams {
   }
   if (p.k < 2) throw new RangeError(`k must be ≥ 2, got ${p.k}`);
   if (p.d < p.k) throw new RangeError(`d must be ≥ k, got d=${p.d} < k=${p.k}`);
+  if (!MEANS_KINDS.includes(p.means)) {
+    throw new RangeError(
+      `means must be one of ${MEANS_KINDS.join(", ")}, got "${p.means}"`,
+    );
+  }
+  if (p.means === "correlated" && p.d < p.k + 1) {
+    throw new RangeError(
+      `correlated means need d ≥ k + 1, got d=${p.d}, k=${p.k}`,
+    );
+  }
+  const real = (
+    key: keyof InstanceParams,
+    ok: (x: number) => boolean,
+    range: string,
+  ) => {
+    const x = p[key];
+    if (typeof x !== "number" || !ok(x)) {
+      throw new RangeError(`${key} must be ${range}, got ${x}`);
+    }
+  };
+  real("correlation", (x) => x >= 0 && x < 1, "in [0, 1)");
+  real("sigma", (x) => x >= 0 && Number.isFinite(x), "a finite number ≥ 0");
+  real("initScale", (x) => x > 0 && Number.isFinite(x), "a finite number > 0");
+  real("stepFraction", (x) => x > 0 && x <= 1, "in (0, 1]");
   return p;
 }
 

@@ -182,11 +182,19 @@ function passes(record: TrialRecord, check: string): boolean {
 }
 
 /**
+ * A control (expect `fails`) whose share of trials that did not run to the
+ * end exceeds this is `inconclusive`.
+ */
+export const MAX_UNFINISHED_CONTROL_SHARE = 0.2;
+
+/**
  * One summary row per check of `claim`, aggregating the claim's trials over
  * all configurations that have the check (all configurations when `configs`
  * is not given). A trial passes a check only if its status is `ok` and the
- * check is `true`; the interval is Clopper–Pearson 95%. Records of other
- * claims are ignored.
+ * check is `true`; the interval is Clopper–Pearson 95%. For a control
+ * (expect `fails`) only trials with status `ok` are counted, and the verdict
+ * is `inconclusive` when more than {@linkcode MAX_UNFINISHED_CONTROL_SHARE}
+ * of its trials did not finish. Records of other claims are ignored.
  *
  * @example
  * ```ts
@@ -223,10 +231,21 @@ export function summarize(
       );
       counted = own.filter((r) => having.has(r.task.config));
     }
+    // A control must fail for its intended reason: trials that did not run
+    // to the end are left out of its rate (they would otherwise count as
+    // "control failed"), and too many of them make it inconclusive.
+    const unfinished = counted.filter((r) => r.result.status !== "ok").length;
+    if (check.expect === "fails") {
+      counted = counted.filter((r) => r.result.status === "ok");
+    }
     const trials = counted.length;
     const passed = counted.filter((r) => passes(r, check.name)).length;
     const { low, high } = clopperPearsonInterval(passed, trials, 0.95);
-    const verdict = verdictOf(low, high, check.target);
+    const tooManyUnfinished = check.expect === "fails" &&
+      unfinished > MAX_UNFINISHED_CONTROL_SHARE * (trials + unfinished);
+    const verdict = tooManyUnfinished
+      ? "inconclusive"
+      : verdictOf(low, high, check.target);
     rows.push({
       claim,
       check: check.name,

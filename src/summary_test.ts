@@ -326,3 +326,41 @@ Deno.test("summary.md shows key measurements and figures per claim", () => {
     summaryMarkdown(rows, [], info),
   );
 });
+
+Deno.test("controls: unfinished trials neither help nor count", async (t) => {
+  const { summarize } = await import("./summary.ts");
+  const control = {
+    name: "ctl",
+    description: "a control",
+    target: 0.8,
+    expect: "fails" as const,
+  };
+  const rec = (trial: number, status: "ok" | "error", pass: boolean) => ({
+    task: { claim: "C0", config: "c", trial, seed: trial },
+    result: {
+      status,
+      reason: status === "ok" ? "" : "boom",
+      checks: { ctl: pass },
+      values: {},
+    },
+  });
+  await t.step("errored trials are left out of a control's rate", () => {
+    const records = [
+      ...Array.from({ length: 10 }, (_, i) => rec(i, "ok", true)),
+      ...Array.from({ length: 2 }, (_, i) => rec(10 + i, "error", false)),
+    ];
+    const [row] = summarize("C0", [control], records);
+    assert.equal(row.trials, 10);
+    assert.equal(row.passed, 10);
+    assert.notEqual(row.verdict, "fails");
+  });
+  await t.step("a control with many unfinished trials is inconclusive", () => {
+    const records = [
+      ...Array.from({ length: 10 }, (_, i) => rec(i, "ok", false)),
+      ...Array.from({ length: 5 }, (_, i) => rec(10 + i, "error", false)),
+    ];
+    const [row] = summarize("C0", [control], records);
+    assert.equal(row.verdict, "inconclusive");
+    assert.equal(row.ok, false);
+  });
+});

@@ -138,6 +138,11 @@ export interface ClaimSpec {
   constants: Record<string, number>;
   /** The configurations to run at a profile. */
   configs(profile: Profile): ClaimConfig[];
+  /**
+   * Optional: throw a RangeError when a configuration's parameters are not
+   * valid for this claim (used to reject command-line overrides up front).
+   */
+  validate?(config: ClaimConfig): void;
   /** Run one trial (deterministic in `task.seed`). */
   runTrial(task: TrialTask, config: ClaimConfig): Promise<TrialResult>;
   /** Optional claim-level assessments over all finished trials. */

@@ -3,7 +3,8 @@
  * with d > n, gradient flow reaches zero training error and small test error,
  * while the explicit interpolator N_bad of the same network class has zero
  * training error and test error near 1, on the same instances. Control: the
- * "benign" check applied to N_bad must fail.
+ * same "benign" check on gradient flow when n < k (clusters unseen in
+ * training) must fail — the check can fail when a hypothesis breaks.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
   drawInstance,
   flowColumns,
   flowStatus,
+  type InstanceParams,
   instanceParams,
   round,
   trainInstance,
@@ -37,49 +39,69 @@ export function c3Configs(profile: Profile): ClaimConfig[] {
   const sizes = profile === "ci"
     ? [{ d: 200, k: 8, n: 300, m: 200 }, { d: 800, k: 16, n: 100, m: 50 }]
     : [{ d: 400, k: 16, n: 600, m: 100 }, { d: 2000, k: 40, n: 200, m: 200 }];
+  const unseen = profile === "ci"
+    ? { d: 1500, k: 50, n: 25, m: 100 }
+    : { d: 3000, k: 100, n: 50, m: 200 };
   const { maxTestError, harmfulTestError, target } = c3Constants;
-  return sizes.map((p) => ({
-    key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
-    params: {
-      ...p,
-      nTest: 1000,
-      means: "orthogonal",
-      overparam_ratio: (p.m * (p.d + 2)) / p.n,
-    },
-    trials: profile === "ci" ? 15 : 50,
-    checks: [
-      {
-        name: "gradient_flow_benign",
+  const benign = {
+    name: "gradient_flow_benign",
+    description:
+      `gradient flow: zero training error and test error ≤ ${maxTestError}`,
+    target,
+  };
+  const params = (p: { d: number; k: number; n: number; m: number }) => ({
+    ...p,
+    nTest: 1000,
+    means: "orthogonal",
+    overparam_ratio: (p.m * (p.d + 2)) / p.n,
+  });
+  return [
+    ...sizes.map((p): ClaimConfig => ({
+      key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      params: params(p),
+      trials: profile === "ci" ? 15 : 50,
+      checks: [
+        { ...benign, expect: "holds" },
+        {
+          name: "bad_interpolator_harmful",
+          description:
+            `N_bad: zero training error and test error ≥ ${harmfulTestError}`,
+          target,
+          expect: "holds",
+        },
+      ],
+    })),
+    {
+      key:
+        `unseen-clusters:d=${unseen.d},k=${unseen.k},n=${unseen.n},m=${unseen.m}`,
+      params: params(unseen),
+      trials: profile === "ci" ? 10 : 30,
+      checks: [{
+        ...benign,
+        name: "control_gradient_flow_unseen_clusters",
         description:
-          `gradient flow: zero training error and test error ≤ ${maxTestError}`,
-        target,
-        expect: "holds",
-      },
-      {
-        name: "bad_interpolator_harmful",
-        description:
-          `N_bad: zero training error and test error ≥ ${harmfulTestError}`,
-        target,
-        expect: "holds",
-      },
-      {
-        name: "control_bad_interpolator_benign",
-        description: `the benign check applied to N_bad (must fail)`,
-        target,
+          `${benign.description}, with n < k so clusters go unseen in training (must fail)`,
         expect: "fails",
-      },
-    ],
-  }));
+      }],
+    },
+  ];
+}
+
+/** Validate a C3 configuration (instance parameters and m(d+2) ≥ 10n). */
+export function c3Validate(config: ClaimConfig): InstanceParams {
+  const params = instanceParams(config.params);
+  const { overparameterization } = c3Constants;
+  if (params.m * (params.d + 2) < overparameterization * params.n) {
+    throw new RangeError(
+      `C3 needs m(d+2) ≥ ${overparameterization}n, got m=${params.m}, d=${params.d}, n=${params.n}`,
+    );
+  }
+  return params;
 }
 
 /** One C3 trial. */
 export function c3Trial(seed: number, config: ClaimConfig): TrialResult {
-  const params = instanceParams(config.params);
-  if (params.m * (params.d + 2) < c3Constants.overparameterization * params.n) {
-    throw new RangeError(
-      `C3 needs m(d+2) ≥ ${c3Constants.overparameterization}n`,
-    );
-  }
+  const params = c3Validate(config);
   const instance = drawInstance(seed, params);
   const flow = trainInstance(instance);
   const base = flowStatus(flow);
@@ -93,15 +115,16 @@ export function c3Trial(seed: number, config: ClaimConfig): TrialResult {
     test: classificationError(bad, instance.test),
   };
   const { maxTestError, harmfulTestError } = c3Constants;
+  const benign = base.status === "ok" && gf.train === 0 &&
+    gf.test <= maxTestError;
+  const all: Record<string, boolean> = {
+    gradient_flow_benign: benign,
+    bad_interpolator_harmful: nb.train === 0 && nb.test >= harmfulTestError,
+    control_gradient_flow_unseen_clusters: benign,
+  };
   return {
     ...base,
-    checks: {
-      gradient_flow_benign: base.status === "ok" && gf.train === 0 &&
-        gf.test <= maxTestError,
-      bad_interpolator_harmful: nb.train === 0 && nb.test >= harmfulTestError,
-      control_bad_interpolator_benign: nb.train === 0 &&
-        nb.test <= maxTestError,
-    },
+    checks: Object.fromEntries(config.checks.map((c) => [c.name, all[c.name]])),
     values: {
       ...flowColumns(instance, flow),
       gf_train_error: round(gf.train, 6),
@@ -123,6 +146,7 @@ export const c3: ClaimSpec = {
   source: "[A]",
   hypotheses: ["m(d+2) ≥ 10n", "d/k ≥ 25", "orthogonal means"],
   constants: { ...c3Constants },
+  validate: (config) => void c3Validate(config),
   configs: c3Configs,
   runTrial: (task, config) => Promise.resolve(c3Trial(task.seed, config)),
   highlights: [

@@ -11,6 +11,7 @@
  */
 
 import { type BackendChoice, initBackend } from "../backend.ts";
+import { instanceParams } from "../instance.ts";
 import { loadOpenBlas } from "../openblas.ts";
 import type { ClaimSpec } from "../types.ts";
 import { c1 } from "./c1_implicit_bias.ts";
@@ -23,7 +24,18 @@ import { c7 } from "./c7_scaling.ts";
 import { n1 } from "./n1_broken_hypotheses.ts";
 
 /** All claims, in the paper's order, then the negative regime N1. */
-export const claims: ClaimSpec[] = [c1, c2, c3, c4, c5, c6, c7, n1];
+export const claims: ClaimSpec[] = [c1, c2, c3, c4, c5, c6, c7, n1].map(
+  withInstanceValidation,
+);
+
+/**
+ * Give a claim without its own `validate` the instance-parameter validation
+ * (d ≥ k ≥ 2, correlated means need d ≥ k + 1, known means kind, ...).
+ */
+export function withInstanceValidation(claim: ClaimSpec): ClaimSpec {
+  if (claim.validate !== undefined) return claim;
+  return { ...claim, validate: (config) => void instanceParams(config.params) };
+}
 
 /** The claim with a given id (case-insensitive), or undefined. */
 export function claimById(id: string): ClaimSpec | undefined {
