@@ -97,6 +97,8 @@ export interface FlowOptions {
   onCheckpoint?: (point: FlowCheckpoint) => void;
   /** Steps after which `onCheckpoint` is called. */
   checkpointSteps?: number[];
+  /** Also call `onCheckpoint` at the step where L < log(2)/n is first reached. */
+  checkpointAtSeparation?: boolean;
 }
 
 /** State passed to a checkpoint callback. */
@@ -109,6 +111,8 @@ export interface FlowCheckpoint {
   log10Loss: number;
   /** Normalized margin min_i q_i / ‖θ‖². */
   normalizedMargin: number;
+  /** Whether this is the step where L < log(2)/n was first reached. */
+  separated: boolean;
   /** Current weights (materialized on demand). */
   weights: () => NetworkWeights;
 }
@@ -514,6 +518,7 @@ export function gradientFlow(
     renormEvery = 50,
     onCheckpoint,
     checkpointSteps = [],
+    checkpointAtSeparation = false,
   } = options;
   const engine = createFlowEngine(data, init, options);
   const { n } = data;
@@ -542,16 +547,19 @@ export function gradientFlow(
         status = "diverged";
         break;
       }
+      let separatesNow = false;
       if (separatedAtStep < 0 && logLoss < Math.log(Math.LN2 / n)) {
         separatedAtStep = step;
         logTimeSeparated = logTime;
+        separatesNow = checkpointAtSeparation;
       }
-      if (onCheckpoint && checkpoints.has(step)) {
+      if (onCheckpoint && (checkpoints.has(step) || separatesNow)) {
         onCheckpoint({
           step,
           log10Time: logTime * LOG10E,
           log10Loss: logLoss * LOG10E,
           normalizedMargin,
+          separated: step === separatedAtStep,
           weights: weightsNow,
         });
       }
@@ -612,6 +620,7 @@ export function gradientFlow(
         log10Time: logTime * LOG10E,
         log10Loss: logLoss * LOG10E,
         normalizedMargin,
+        separated: step === separatedAtStep,
         weights: () => weights,
       });
     }

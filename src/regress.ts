@@ -46,6 +46,8 @@ export interface RegressionReport {
   markdown: string;
   /** Whether any check dropped significantly. */
   drop: boolean;
+  /** Whether a check of the baseline is missing from the current run (a renamed or removed check must update the baseline). */
+  missing: boolean;
 }
 
 /** A pass count read from a summary file. */
@@ -243,6 +245,7 @@ export function compareWithBaseline(
     });
   }
   const drops = rows.filter((r) => r.verdict === "drop");
+  const gone = rows.filter((r) => r.verdict === "missing");
   const lines = [
     "| claim | check | expect | baseline | current | p (one-sided) | verdict |",
     "|---|---|---|---|---|---|---|",
@@ -261,8 +264,17 @@ export function compareWithBaseline(
       ? `No significant drop (one-sided Fisher exact test, alpha = ${alpha}).`
       : `Significant drop (one-sided Fisher exact test, alpha = ${alpha}) in: ` +
         drops.map((r) => `${r.claim}/${r.check}`).join(", ") + ".",
+    ...(gone.length === 0 ? [] : [
+      `Missing from the current run (update the baseline if intended): ` +
+      gone.map((r) => `${r.claim}/${r.check}`).join(", ") + ".",
+    ]),
   ];
-  return { rows, markdown: lines.join("\n") + "\n", drop: drops.length > 0 };
+  return {
+    rows,
+    markdown: lines.join("\n") + "\n",
+    drop: drops.length > 0,
+    missing: gone.length > 0,
+  };
 }
 
 /**

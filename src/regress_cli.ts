@@ -113,7 +113,10 @@ export async function regressMain(
     );
     io.out(report.markdown);
     if (report.drop) io.err("regression: a check dropped significantly");
-    return report.drop ? 1 : 0;
+    if (report.missing) {
+      io.err("regression: a baseline check is missing from the current run");
+    }
+    return report.drop || report.missing ? 1 : 0;
   } catch (error) {
     return reportError(error, io);
   }

@@ -137,3 +137,30 @@ Deno.test("regressMain exit codes", async (t) => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("regressMain: a baseline check missing from the current run exits 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/baseline.csv`,
+      HEAD +
+        "C1,a,holds,40,38,,,,0.9,holds,true,\nC1,b,holds,40,38,,,,0.9,holds,true,\n",
+    );
+    await Deno.mkdir(`${dir}/cur`);
+    await Deno.writeTextFile(
+      `${dir}/cur/summary.csv`,
+      HEAD + "C1,a,holds,40,38,,,,0.9,holds,true,\n",
+    );
+    const io = capture();
+    const code = await regressMain([
+      "--baseline",
+      `${dir}/baseline.csv`,
+      "--current",
+      `${dir}/cur`,
+    ], io);
+    assert.equal(code, 1);
+    assert.match(io.stderr.join("\n"), /missing/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -146,11 +146,32 @@ export function slopeAssessment(
       detail: `${what}: too few points (${x.length})`,
     };
   }
+  const finite = x.map((_, i) => i).filter((i) =>
+    Number.isFinite(x[i]) && Number.isFinite(y[i])
+  );
+  const dropped = x.length - finite.length;
+  x = finite.map((i) => x[i]);
+  y = finite.map((i) => y[i]);
+  if (x.length < 3 || new Set(x).size < 2) {
+    return {
+      check,
+      expect,
+      verdict: "inconclusive",
+      detail:
+        `${what}: too few finite points (${x.length}, ${dropped} dropped)`,
+    };
+  }
   const fit = linearFit(x, y);
+  const halfWidth = (fit.slopeCi.high - fit.slopeCi.low) / 2;
   const meets = fit.slopeCi.low <= target + tolerance &&
     target - tolerance <= fit.slopeCi.high;
   const contains = fit.slopeCi.low <= target && target <= fit.slopeCi.high;
-  const verdict: Verdict = meets ? "holds" : "fails";
+  // A fit too noisy to resolve the tolerance says nothing either way.
+  const verdict: Verdict = halfWidth > tolerance && meets
+    ? "inconclusive"
+    : meets
+    ? "holds"
+    : "fails";
   return {
     check,
     expect,
@@ -163,7 +184,9 @@ export function slopeAssessment(
         fit.rSquared.toFixed(3)
       }), predicted ${target} ± ${tolerance}; CI ${
         contains ? "contains" : "misses"
-      } ${target} itself`,
+      } ${target} itself${
+        dropped > 0 ? `; ${dropped} non-finite points dropped` : ""
+      }`,
   };
 }
 
@@ -177,7 +200,7 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
   const logDTimesK = ok.map((r) => Math.log(num(r, "d") * num(r, "k")));
   const logFlip = ok.map((r) => Math.log(num(r, "flip_radius_median")));
   const logRobust = ok.map((r) => Math.log(num(r, "robust_radius_median")));
-  const logGap = ok.map((r, i) => logRobust[i] - logFlip[i]);
+  const logGap = logRobust.map((robust, i) => robust - logFlip[i]);
   const { slope } = c7Constants;
   const byRatio = new Map<number, number[]>();
   ok.forEach((r) => {
@@ -224,9 +247,9 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
     {
       check: "test_error_falls_with_d_over_k",
       expect: "holds",
-      verdict: ratios.length < 2
+      verdict: ratios.length < 2 || (lowest === 0 && highest === 0)
         ? "inconclusive"
-        : lowest >= highest
+        : lowest > highest
         ? "holds"
         : "fails",
       detail:
@@ -235,7 +258,7 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
         } vs ${highest.toFixed(4)} at ` +
         `d/k=${
           ratios[ratios.length - 1]?.toFixed(1)
-        } (non-increasing required)`,
+        } (a strict decrease required; both 0 is inconclusive)`,
     },
   ];
 }
