@@ -48,21 +48,41 @@ export {
   flipRadius,
   flipRadiusAlong,
   networkOutput,
+  type TwoLayerWeights,
 } from "./src/flip_radius.ts";
 export {
   certifiedRadius,
   certifiedRadiusAt,
   robustNetwork,
 } from "./src/certified_radius.ts";
-export { gramMatrix, type KktReport, kktResidual } from "./src/kkt.ts";
+export {
+  gramMatrix,
+  type KktOptions,
+  type KktReport,
+  kktResidual,
+  type NetworkParams,
+} from "./src/kkt.ts";
 export * from "./src/stats.ts";
 export {
   backendAvailable,
+  type BackendChoice,
   type BackendName,
   describeBackend,
   initBackend,
 } from "./src/backend.ts";
 export { claimById, claims, initWorker } from "./src/claims/registry.ts";
-export { runClaims, type RunOptions, type RunOutcome } from "./src/run.ts";
-export { mergeShards } from "./src/merge.ts";
-export { compareWithBaseline } from "./src/regress.ts";
+export {
+  type Format,
+  type Progress,
+  runClaims,
+  type RunOptions,
+  type RunOutcome,
+} from "./src/run.ts";
+export type { Shard } from "./src/shard.ts";
+export type { ClaimAssessment } from "./src/summary.ts";
+export { type MergeOptions, mergeShards } from "./src/merge.ts";
+export {
+  compareWithBaseline,
+  type RegressionReport,
+  type RegressionRow,
+} from "./src/regress.ts";

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { column, describeColumn, okRecords } from "./records.ts";
+import type { TrialRecord } from "./types.ts";
+
+const rec = (
+  trial: number,
+  status: "ok" | "error",
+  x: number,
+): TrialRecord => ({
+  task: { claim: "C0", config: "c", trial, seed: trial },
+  result: { status, reason: "", checks: {}, values: { x } },
+});
+
+Deno.test("records", () => {
+  const records = [
+    rec(0, "ok", 1),
+    rec(1, "error", 100),
+    rec(2, "ok", NaN),
+    rec(3, "ok", 3),
+  ];
+  assert.equal(okRecords(records).length, 3);
+  assert.deepEqual(column(records, "x"), [1, 3]);
+  assert.equal(describeColumn(records, "x"), "2 [1.2, 2.8] (n=2)");
+  assert.equal(describeColumn(records, "missing"), "n/a");
+});
