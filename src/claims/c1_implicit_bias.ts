@@ -50,7 +50,7 @@ export function c1Configs(profile: Profile): ClaimConfig[] {
   return [{
     key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
     params: { ...p, nTest: 100, means: "orthogonal" },
-    trials: profile === "ci" ? 20 : 60,
+    trials: profile === "ci" ? 40 : 100,
     checks: [
       {
         name: "kkt_residual_small",

@@ -45,7 +45,7 @@ export function c2Configs(profile: Profile): ClaimConfig[] {
       key: `d=${main.d},k=${main.k},n=${main.n},m=${main.m}`,
       params: { ...main, means: "orthogonal" },
       checks: [{ ...generalizes, expect: "holds" }],
-      trials: profile === "ci" ? 30 : 100,
+      trials: profile === "ci" ? 40 : 100,
     },
     {
       key:

@@ -59,7 +59,7 @@ export function c3Configs(profile: Profile): ClaimConfig[] {
     ...sizes.map((p): ClaimConfig => ({
       key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
       params: params(p),
-      trials: profile === "ci" ? 15 : 50,
+      trials: profile === "ci" ? 20 : 50,
       checks: [
         { ...benign, expect: "holds" },
         {

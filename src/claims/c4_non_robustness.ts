@@ -59,7 +59,7 @@ export function c4Configs(profile: Profile): ClaimConfig[] {
   return [{
     key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
     params: { ...p, means: "orthogonal" },
-    trials: profile === "ci" ? 30 : 100,
+    trials: profile === "ci" ? 40 : 100,
     checks: [
       {
         name: "flips_within_C",

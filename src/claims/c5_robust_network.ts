@@ -47,7 +47,7 @@ export function c5Configs(profile: Profile): ClaimConfig[] {
   return [{
     key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
     params: { ...p, nTest: 500, means: "orthogonal" },
-    trials: profile === "ci" ? 20 : 40,
+    trials: profile === "ci" ? 40 : 80,
     checks: [
       {
         name: "robust_certified",

@@ -96,7 +96,7 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
       `at (x, y) with y·u_y ≥ ${gradientAlignment}`,
     target,
   };
-  const trials = profile === "ci" ? 20 : 40;
+  const trials = profile === "ci" ? 40 : 80;
   return [
     {
       key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
@@ -124,7 +124,7 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
         means: "orthogonal",
         initScale: c6Constants.largeInitScale,
       },
-      trials: profile === "ci" ? 10 : 20,
+      trials: profile === "ci" ? 20 : 40,
       checks: [{
         ...check,
         name: "control_large_initialization",

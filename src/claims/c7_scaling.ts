@@ -68,7 +68,7 @@ export function c7Configs(profile: Profile): ClaimConfig[] {
     return {
       key: `d=${d},k=${k},n=${n},m=100`,
       params: { d, k, n, m: 100, nTest: testPoints, means: "orthogonal" },
-      trials: profile === "ci" ? 3 : 8,
+      trials: profile === "ci" ? 5 : 10,
       checks: [{
         name: "flip_radius_order_sqrt_d_over_k",
         description:

@@ -67,7 +67,7 @@ export function n1Configs(profile: Profile): ClaimConfig[] {
   const u = profile === "ci"
     ? { d: 1500, k: 50, n: 25, m: 100 }
     : { d: 3000, k: 100, n: 50, m: 256 };
-  const trials = profile === "ci" ? 10 : 30;
+  const trials = profile === "ci" ? 20 : 30;
   return [
     {
       key:
