@@ -15,6 +15,7 @@ import {
   drawInstance,
   flowColumns,
   flowStatus,
+  type Instance,
   instanceParams,
   round,
   trainInstance,
@@ -216,6 +217,28 @@ export function pooledRatios(records: TrialRecord[]): number[] {
   return out;
 }
 
+/**
+ * {@linkcode measureFlips} of a trained network on an instance's test set,
+ * along C4's direction -y·Σ_j y_j μ_j, in units of √(d/k) (also returned).
+ */
+export function flipsOnTestSet(
+  instance: Instance,
+  weights: NetworkWeights,
+): FlipMeasurements & { scale: number } {
+  const { model, test, params } = instance;
+  const scale = Math.sqrt(params.d / params.k);
+  const flips = measureFlips(
+    weights,
+    test.x,
+    test.y,
+    test.n,
+    signedMeanSum(model),
+    scale,
+    instance.rng,
+  );
+  return { ...flips, scale };
+}
+
 /** Fraction of values ≤ limit. */
 function fractionAtMost(values: number[], limit: number): number {
   return values.length === 0
@@ -229,17 +252,7 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
   const instance = drawInstance(seed, params);
   const flow = trainInstance(instance);
   const base = flowStatus(flow);
-  const scale = Math.sqrt(params.d / params.k);
-  const { test } = instance;
-  const f = measureFlips(
-    flow.weights,
-    test.x,
-    test.y,
-    test.n,
-    signedMeanSum(instance.model),
-    scale,
-    instance.rng,
-  );
+  const f = flipsOnTestSet(instance, flow.weights);
   const { radiusConstant: C, pointFraction, controlScale, maxMedianOverNorm } =
     c4Constants;
   const fracC = fractionAtMost(f.ratios, C);

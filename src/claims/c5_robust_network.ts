@@ -9,7 +9,6 @@
  */
 
 import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
-import { signedMeanSum } from "../data.ts";
 import { networkOutput } from "../flip_radius.ts";
 import {
   drawInstance,
@@ -21,7 +20,7 @@ import {
 } from "../instance.ts";
 import { median } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
-import { measureFlips } from "./c4_non_robustness.ts";
+import { flipsOnTestSet } from "./c4_non_robustness.ts";
 import { radiusScatter } from "../plots.ts";
 import { okRecords } from "../records.ts";
 
@@ -90,16 +89,8 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
   }
   const flow = trainInstance(instance);
   const base = flowStatus(flow);
-  const scale = Math.sqrt(d / k);
-  const flips = measureFlips(
-    flow.weights,
-    test.x,
-    test.y,
-    test.n,
-    signedMeanSum(model),
-    scale,
-    instance.rng,
-  );
+  const flips = flipsOnTestSet(instance, flow.weights);
+  const { scale } = flips;
   const certified: number[] = [];
   for (let i = 0; i < test.n; i++) {
     certified.push(

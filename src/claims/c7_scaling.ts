@@ -11,7 +11,6 @@
  */
 
 import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
-import { signedMeanSum } from "../data.ts";
 import {
   classificationError,
   drawInstance,
@@ -31,7 +30,7 @@ import type {
   TrialResult,
   Verdict,
 } from "../types.ts";
-import { measureFlips } from "./c4_non_robustness.ts";
+import { flipsOnTestSet } from "./c4_non_robustness.ts";
 import { logLogFit } from "../plots.ts";
 import { okRecords } from "../records.ts";
 
@@ -88,16 +87,8 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const { d, k } = params;
   const flow = trainInstance(instance);
   const base = flowStatus(flow);
-  const scale = Math.sqrt(d / k);
-  const flips = measureFlips(
-    flow.weights,
-    test.x,
-    test.y,
-    test.n,
-    signedMeanSum(model),
-    scale,
-    instance.rng,
-  );
+  const flips = flipsOnTestSet(instance, flow.weights);
+  const { scale } = flips;
   const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
   const certified = Array.from(
     { length: test.n },

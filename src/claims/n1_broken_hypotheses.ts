@@ -11,7 +11,7 @@
  * @module
  */
 
-import { classMeanSum, signedMeanSum } from "../data.ts";
+import { classMeanSum } from "../data.ts";
 import {
   classificationError,
   drawInstance,
@@ -24,7 +24,7 @@ import {
 import { median } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
 import { c2Constants } from "./c2_generalization.ts";
-import { measureFlips } from "./c4_non_robustness.ts";
+import { flipsOnTestSet } from "./c4_non_robustness.ts";
 import { c6Constants, neuronAlignments } from "./c6_mechanism.ts";
 import { c7Constants } from "./c7_scaling.ts";
 
@@ -97,17 +97,8 @@ export function n1Trial(seed: number, config: ClaimConfig): TrialResult {
   const { model, test } = instance;
   const flow = trainInstance(instance);
   const base = flowStatus(flow);
-  const scale = Math.sqrt(params.d / params.k);
   const testError = classificationError(flow.weights, test);
-  const flips = measureFlips(
-    flow.weights,
-    test.x,
-    test.y,
-    test.n,
-    signedMeanSum(model),
-    scale,
-    instance.rng,
-  );
+  const flips = flipsOnTestSet(instance, flow.weights);
   const ratio = median(flips.ratios);
   const alignment = median(
     neuronAlignments(
