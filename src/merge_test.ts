@@ -1,31 +1,17 @@
 import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../fixtures/fake_claims.ts";
+import {
+  DETERMINISTIC_FILES,
+  fakeRunOptions,
+} from "../fixtures/run_options.ts";
 import { mergeShards } from "./merge.ts";
 import { runClaims, type RunOptions } from "./run.ts";
 import { UsageError } from "./usage_error.ts";
 
-const workerModule = new URL("../fixtures/fake_claims.ts", import.meta.url);
-const FILES = [
-  "run.json",
-  "summary.csv",
-  "summary.json",
-  "trials/F1.csv",
-  "trials/F2.csv",
-];
+const FILES = DETERMINISTIC_FILES;
 
 function options(out: string, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    claims: fakeClaims,
-    profile: "ci",
-    seed: 3,
-    out,
-    resume: false,
-    workers: 1,
-    workerModule,
-    backend: "cpu",
-    formats: ["csv", "md", "json"],
-    ...extra,
-  };
+  return fakeRunOptions(out, 3, extra);
 }
 
 async function copyDir(from: string, to: string): Promise<void> {

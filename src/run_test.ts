@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../fixtures/fake_claims.ts";
 import {
+  DETERMINISTIC_FILES,
+  fakeRunOptions,
+} from "../fixtures/run_options.ts";
+import {
   normalizeResult,
   planRun,
   type Progress,
@@ -13,28 +17,10 @@ import { readTrialFile } from "./trial_log.ts";
 import type { ClaimConfig, ClaimSpec } from "./types.ts";
 import { UsageError } from "./usage_error.ts";
 
-const workerModule = new URL("../fixtures/fake_claims.ts", import.meta.url);
-const DETERMINISTIC = [
-  "run.json",
-  "summary.csv",
-  "summary.json",
-  "trials/F1.csv",
-  "trials/F2.csv",
-];
+const DETERMINISTIC = DETERMINISTIC_FILES;
 
 function options(out: string, extra: Partial<RunOptions> = {}): RunOptions {
-  return {
-    claims: fakeClaims,
-    profile: "ci",
-    seed: 7,
-    out,
-    resume: false,
-    workers: 1,
-    workerModule,
-    backend: "cpu",
-    formats: ["csv", "md", "json"],
-    ...extra,
-  };
+  return fakeRunOptions(out, 7, extra);
 }
 
 async function assertSameFiles(a: string, b: string, files = DETERMINISTIC) {
