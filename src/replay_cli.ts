@@ -103,7 +103,7 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
       );
     }
     const seed = direct ?? trialSeed(runSeed, claim.id, config.key, trial!);
-    await initWorker(backend, 2);
+    await initWorker(backend);
     const result: TrialResult = await claim.runTrial(
       { claim: claim.id, config: config.key, trial: trial ?? -1, seed },
       config,

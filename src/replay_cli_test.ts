@@ -61,3 +61,50 @@ Deno.test("replay", async (t) => {
     },
   );
 });
+
+Deno.test("replay reproduces a trial row of a run", async () => {
+  const { runClaims } = await import("./run.ts");
+  const { readTrialFile } = await import("./trial_log.ts");
+  const { c2 } = await import("./claims/c2_generalization.ts");
+  const out = await Deno.makeTempDir();
+  try {
+    await runClaims({
+      claims: [c2],
+      profile: "ci",
+      seed: 4,
+      trials: 1,
+      out,
+      resume: false,
+      workers: 1,
+      workerModule: new URL("./claims/registry.ts", import.meta.url),
+      backend: "cpu",
+      formats: ["csv"],
+    });
+    const parsed = readTrialFile(`${out}/trials/C2.csv`, {
+      tolerateTruncation: false,
+    });
+    const row = parsed.records[1];
+    const c = capture();
+    const code = await replayMain([
+      "--claim",
+      "C2",
+      "--config",
+      row.task.config,
+      "--trial",
+      String(row.task.trial),
+      "--seed",
+      "4",
+      "--backend",
+      "cpu",
+    ], c.io);
+    assert.equal(code, 0);
+    const replayed = JSON.parse(c.out.join(""));
+    assert.equal(replayed.seed, row.task.seed);
+    assert.deepEqual(replayed.checks, row.result.checks);
+    for (const key of ["test_error", "steps", "normalized_margin"]) {
+      assert.equal(replayed.values[key], row.result.values[key], key);
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

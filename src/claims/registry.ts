@@ -44,8 +44,9 @@ export function claimById(id: string): ClaimSpec | undefined {
 
 /**
  * Prepare a worker (or the main thread) to run trials: select the tensor
- * backend; when several workers share the cores, OpenBLAS uses one thread
- * each.
+ * backend. OpenBLAS runs with one thread by default: a multi-threaded sgemm
+ * splits its sums differently, so results (and reports) would depend on the
+ * thread count; parallelism comes from the workers instead.
  */
 export async function initWorker(backend: string, threads = 1): Promise<void> {
   const name = await initBackend(backend as BackendChoice);
