@@ -282,7 +282,7 @@ Deno.test("claims runs: reports, figures, exit codes", async (t) => {
           "All checks reached their expected verdict.",
           "![Pass rate of every check with its 95% confidence interval](figures/pass_rates.svg)",
           "#### Key measurements",
-          "| missing | n/a |",
+          "| configuration | n | u | z | missing |",
           "- ![Uniform draws u \\[per trial\\]](figures/F1_u.svg)",
           "- Figure failed: figures threw: no figure today",
           "- backend details: cpu (TensorFlow.js plain JavaScript)",
@@ -292,8 +292,11 @@ Deno.test("claims runs: reports, figures, exit codes", async (t) => {
       ) {
         assert.ok(md.includes(line), line);
       }
-      assert.match(md, /\| u \| [\d.]+ \[[\d.]+, [\d.]+\] \(n=40\) \|/);
-      assert.match(md, /\| ratio \| [\d.]+ \[[\d.]+, [\d.]+\] \(n=\d+\) \|/);
+      assert.match(
+        md,
+        /\| p=0\.9,tag=a \| 20 \| [\d.]+ \[[\d.]+, [\d.]+\] \| .* \| n\/a \|/,
+      );
+      assert.match(md, /\| configuration \| n \| ratio \|/);
       const svg = await Deno.readTextFile(`${ref}/figures/pass_rates.svg`);
       assert.ok(svg.startsWith("<svg"));
       for (const label of ["F1 heads", "F1 control", "F2 small"]) {

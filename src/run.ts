@@ -38,7 +38,7 @@ import {
 } from "./claim_worker.ts";
 import { trialSeed } from "./rng.ts";
 import { inShard, type Shard } from "./shard.ts";
-import { describeColumn } from "./records.ts";
+import { columnRange, okRecords } from "./records.ts";
 import {
   allOk,
   type ClaimAssessment,
@@ -611,10 +611,19 @@ export async function writeReports(
     rows.push(...summarize(id, plan.checks, records, plan.configs));
     if (markdown) {
       claimExtras[id] = {
-        highlights: (plan.claim.highlights ?? []).map((column) => ({
-          column,
-          value: describeColumn(records, column),
-        })),
+        highlights: {
+          columns: plan.claim.highlights ?? [],
+          rows: plan.configs.map((config) => {
+            const own = records.filter((r) => r.task.config === config.key);
+            return {
+              config: config.key,
+              n: okRecords(own).length,
+              cells: (plan.claim.highlights ?? []).map((column) =>
+                columnRange(own, column)
+              ),
+            };
+          }),
+        },
         ...await writeClaimFigures(out, plan, records, taken),
       };
     }

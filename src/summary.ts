@@ -78,8 +78,15 @@ export interface FigureLink {
 
 /** What `summary.md` shows about one claim besides its rows. */
 export interface ClaimReportExtras {
-  /** Key measurements: a value column and its description (median [q10, q90] (n)). */
-  highlights: { column: string; value: string }[];
+  /**
+   * Key measurements per configuration: `columns` are value columns, and each
+   * row gives a configuration, its number of finished trials and, per
+   * column, "median [q10, q90]" over those trials.
+   */
+  highlights: {
+    columns: string[];
+    rows: { config: string; n: number; cells: string[] }[];
+  };
   /** The claim's figures written under `figures/`. */
   figures: FigureLink[];
   /** Why figures could not be drawn (one message each). */
@@ -538,15 +545,16 @@ export function summaryMarkdown(
     }
     const more = extras.claims?.[claim.id];
     if (more === undefined) continue;
-    if (more.highlights.length > 0) {
+    if (more.highlights.columns.length > 0) {
       out.push(
         "#### Key measurements",
         "",
-        "Over the trials that ran to the end (status ok).",
+        "Median [10%, 90%] over the trials of each configuration that ran to " +
+          "the end (n of them).",
         "",
         ...table(
-          ["measurement", "median [q10, q90] (n)"],
-          more.highlights.map((h) => [h.column, h.value]),
+          ["configuration", "n", ...more.highlights.columns],
+          more.highlights.rows.map((r) => [r.config, String(r.n), ...r.cells]),
         ),
         "",
       );

@@ -293,7 +293,10 @@ Deno.test("summary.md shows key measurements and figures per claim", () => {
     overview: { file: "pass_rates.svg", caption: "Pass rates" },
     claims: {
       C1: {
-        highlights: [{ column: "ratio", value: "1.2 [1, 1.4] (n=5)" }],
+        highlights: {
+          columns: ["ratio"],
+          rows: [{ config: "d=10", n: 5, cells: ["1.2 [1, 1.4]"] }],
+        },
         figures: [{ file: "C1_a.svg", caption: "A [x]\nsecond line" }],
         figureErrors: ["figures threw: oops | bad"],
       },
@@ -303,8 +306,8 @@ Deno.test("summary.md shows key measurements and figures per claim", () => {
     const line of [
       "![Pass rates](figures/pass_rates.svg)",
       "#### Key measurements",
-      "| measurement | median [q10, q90] (n) |",
-      "| ratio | 1.2 [1, 1.4] (n=5) |",
+      "| configuration | n | ratio |",
+      "| d=10 | 5 | 1.2 [1, 1.4] |",
       "#### Figures",
       "- ![A \\[x\\] second line](figures/C1_a.svg)",
       "- Figure failed: figures threw: oops \\| bad",
@@ -316,7 +319,13 @@ Deno.test("summary.md shows key measurements and figures per claim", () => {
   assert.ok(md.indexOf("## Run") < md.indexOf("#### Key measurements"));
   const failed = summaryMarkdown(rows, [], info, {
     overviewError: "vega broke",
-    claims: { C1: { highlights: [], figures: [], figureErrors: [] } },
+    claims: {
+      C1: {
+        highlights: { columns: [], rows: [] },
+        figures: [],
+        figureErrors: [],
+      },
+    },
   });
   assert.ok(failed.includes("The pass-rate figure failed: vega broke"));
   assert.ok(!failed.includes("#### Key measurements"));
