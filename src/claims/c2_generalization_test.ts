@@ -14,3 +14,46 @@ Deno.test("C2 configurations meet (and the control breaks) the hypotheses", () =
     assert.equal(control.checks[0].expect, "fails");
   }
 });
+
+Deno.test("C2 rate assessment", async (t) => {
+  const { c2Assess, pooledRateErrors } = await import("./c2_generalization.ts");
+  const rec = (ratio: number, error: number, trial: number) => ({
+    task: {
+      claim: "C2",
+      config: `rate:d=${ratio * 40},k=40`,
+      trial,
+      seed: trial,
+    },
+    result: {
+      status: "ok" as const,
+      reason: "",
+      checks: {},
+      values: { d: ratio * 40, k: 40, test_points: 1000, test_error: error },
+    },
+  });
+  await t.step("pooled errors and an exponential decay hold", () => {
+    const records = [2.5, 5, 7.5, 10].flatMap((
+      r,
+      i,
+    ) => [
+      rec(r, Math.exp(-r / 2) / 2, 2 * i),
+      rec(r, Math.exp(-r / 2), 2 * i + 1),
+    ]);
+    const pooled = pooledRateErrors(records);
+    assert.deepEqual(pooled.map((p) => p.ratio), [2.5, 5, 7.5, 10]);
+    assert.equal(pooled[0].points, 2000);
+    const [a] = c2Assess(records);
+    assert.equal(a.verdict, "holds", a.detail);
+  });
+  await t.step(
+    "an error that does not fall fails; too few non-zero errors is inconclusive",
+    () => {
+      const flat = [2.5, 5, 7.5, 10].map((r, i) => rec(r, 0.05 + 0.01 * i, i));
+      assert.equal(c2Assess(flat)[0].verdict, "fails");
+      assert.equal(
+        c2Assess([rec(2.5, 0.1, 0), rec(5, 0, 1)])[0].verdict,
+        "inconclusive",
+      );
+    },
+  );
+});
