@@ -188,6 +188,36 @@ export function overrideSuffix(overrides: ParamOverrides): string {
 }
 
 /**
+ * The overrides encoded in a configuration key's {@linkcode overrideSuffix}
+ * (`|override:d=800,k=8`), or `undefined` when the key has none.
+ *
+ * @example
+ * ```ts
+ * import { parseOverrideSuffix } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseOverrideSuffix("d=50|override:d=80,k=4"), { d: 80, k: 4 });
+ * assert.equal(parseOverrideSuffix("d=50"), undefined);
+ * ```
+ */
+export function parseOverrideSuffix(key: string): ParamOverrides | undefined {
+  const at = key.lastIndexOf("|override:");
+  if (at < 0) return undefined;
+  const overrides: ParamOverrides = {};
+  for (const part of key.slice(at + "|override:".length).split(",")) {
+    const [name, value] = part.split("=");
+    if (
+      !OVERRIDES.includes(name as OverrideName) || !/^\d+$/.test(value ?? "")
+    ) {
+      throw new UsageError(
+        `configuration key "${key}" has a malformed override "${part}"`,
+      );
+    }
+    overrides[name as OverrideName] = Number(value);
+  }
+  return overrides;
+}
+
+/**
  * A claim whose configurations have the given parameters replaced (in
  * every configuration) and their keys suffixed with
  * {@linkcode overrideSuffix}; the claim itself when there is no override.

@@ -10,11 +10,12 @@
 
 import { parseArgs } from "node:util";
 import { mergeShards } from "./merge.ts";
-import type { Format } from "./run.ts";
 import { type Io, reportError } from "./regress_cli.ts";
 import { summaryTableMarkdown } from "./summary.ts";
 import type { ClaimSpec } from "./types.ts";
 import { UsageError } from "./usage_error.ts";
+import { parseOverrideSuffix, withParamOverrides } from "./cli.ts";
+import { type Format, readManifest } from "./run.ts";
 
 const USAGE =
   "usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]";
@@ -72,7 +73,16 @@ export async function mergeMain(
         );
       }
     }
-    const outcome = await mergeShards(positionals, values.out, claims, {
+    // A run made with --d/--k/--n/--m overrides records them in its
+    // configuration keys: merge with the same overridden claims.
+    const manifest = await readManifest(positionals[0]);
+    const overrides = manifest?.claims.flatMap((c) => c.configs)
+      .map((c) => parseOverrideSuffix(c.key))
+      .find((o) => o !== undefined);
+    const merged = overrides === undefined
+      ? claims
+      : claims.map((c) => withParamOverrides(c, overrides));
+    const outcome = await mergeShards(positionals, values.out, merged, {
       formats: formats as Format[],
     });
     io.out(summaryTableMarkdown(outcome.rows));

@@ -95,3 +95,50 @@ Deno.test("mergeMain", async (t) => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mergeMain merges shards of a run made with parameter overrides", async () => {
+  const { claimsMain } = await import("./cli.ts");
+  const { mergeMain } = await import("./merge_cli.ts");
+  const { claims } = await import("../fixtures/fake_claims.ts");
+  const dir = await Deno.makeTempDir();
+  const quiet = { out: () => {}, err: () => {} };
+  const deps = {
+    claims,
+    workerModule: new URL("../fixtures/fake_claims.ts", import.meta.url),
+  };
+  try {
+    for (const shard of ["1/2", "2/2"]) {
+      const code = await claimsMain(
+        [
+          "--claim",
+          "F2",
+          "--trials",
+          "4",
+          "--n",
+          "3",
+          "--backend",
+          "cpu",
+          "--workers",
+          "1",
+          "--shard",
+          shard,
+          "--out",
+          `${dir}/s${shard[0]}`,
+        ],
+        quiet,
+        deps,
+      );
+      assert.ok(code === 0 || code === 1, `shard ${shard} exit ${code}`);
+    }
+    const code = await mergeMain(
+      ["--out", `${dir}/merged`, `${dir}/s1`, `${dir}/s2`],
+      claims,
+      quiet,
+    );
+    assert.ok(code === 0 || code === 1, `merge exit ${code}`);
+    const summary = await Deno.readTextFile(`${dir}/merged/summary.csv`);
+    assert.match(summary, /^claim,check/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
