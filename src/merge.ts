@@ -24,6 +24,7 @@ import {
 import { formatShard, inShard } from "./shard.ts";
 import { formatTrialCsv, readTrialFile } from "./trial_log.ts";
 import type { ClaimSpec, TrialRecord } from "./types.ts";
+import { claimInfo } from "./summary.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Options of {@linkcode mergeShards}. */
@@ -222,12 +223,7 @@ export async function mergeShards(
       backend: first.backend,
       trials: first.trials,
       shard: null,
-      claims: specs.map((c) => ({
-        id: c.id,
-        title: c.title,
-        statement: c.statement,
-        constants: c.constants,
-      })),
+      claims: specs.map((c) => claimInfo(c, first.profile)),
       extra: {
         "trials in this run": String(plan.trials.length),
         "merged from": `${count} shard(s): ${

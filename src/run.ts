@@ -43,6 +43,7 @@ import {
   allOk,
   type ClaimAssessment,
   claimChecks,
+  claimInfo,
   type ClaimReportExtras,
   type FigureLink,
   type MarkdownExtras,
@@ -1099,12 +1100,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
       elapsedSeconds: (performance.now() - startMs) / 1000,
       trials: options.trials ?? null,
       shard,
-      claims: options.claims.map((c) => ({
-        id: c.id,
-        title: c.title,
-        statement: c.statement,
-        constants: c.constants,
-      })),
+      claims: options.claims.map((c) => claimInfo(c, profile)),
       extra,
     },
   });

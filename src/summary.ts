@@ -18,6 +18,7 @@ import type {
   Assessment,
   CheckSpec,
   ClaimConfig,
+  ClaimSpec,
   Profile,
   SummaryRow,
   TrialRecord,
@@ -42,6 +43,46 @@ export interface ClaimInfo {
   statement: string;
   /** Named constants and their values. */
   constants: Record<string, number>;
+  /** Source tag as in PAPER.md. */
+  source?: string;
+  /** Hypotheses the claim needs. */
+  hypotheses?: string[];
+  /** The claim's checks with what a trial must do, and the configurations running each. */
+  checks?: {
+    name: string;
+    expect: string;
+    target: number;
+    description: string;
+    configs: string[];
+  }[];
+}
+
+/** The {@linkcode ClaimInfo} of a claim at a profile (for the Markdown report). */
+export function claimInfo(claim: ClaimSpec, profile: Profile): ClaimInfo {
+  const configs = claim.configs(profile);
+  const checks = new Map<string, NonNullable<ClaimInfo["checks"]>[number]>();
+  for (const config of configs) {
+    for (const check of config.checks) {
+      const entry = checks.get(check.name) ?? {
+        name: check.name,
+        expect: check.expect,
+        target: check.target,
+        description: check.description,
+        configs: [],
+      };
+      entry.configs.push(config.key);
+      checks.set(check.name, entry);
+    }
+  }
+  return {
+    id: claim.id,
+    title: claim.title,
+    statement: claim.statement,
+    constants: claim.constants,
+    source: claim.source,
+    hypotheses: claim.hypotheses,
+    checks: [...checks.values()],
+  };
 }
 
 /** Parameters of a run, shown in the "Run" section of the reports. */
@@ -531,6 +572,31 @@ export function summaryMarkdown(
   out.push("## Claims and constants", "");
   for (const claim of info.claims) {
     out.push(`### ${claim.id}: ${claim.title}`, "", claim.statement, "");
+    if (claim.source !== undefined) out.push(`Source: ${claim.source}.`, "");
+    if (claim.hypotheses !== undefined && claim.hypotheses.length > 0) {
+      out.push(`Hypotheses: ${claim.hypotheses.join("; ")}.`, "");
+    }
+    if (claim.checks !== undefined && claim.checks.length > 0) {
+      out.push(
+        ...table(
+          [
+            "check",
+            "expect",
+            "target",
+            "a trial passes when",
+            "configurations",
+          ],
+          claim.checks.map((c) => [
+            c.name,
+            c.expect,
+            String(c.target),
+            c.description,
+            c.configs.join("; "),
+          ]),
+        ),
+        "",
+      );
+    }
     const constants = Object.entries(claim.constants);
     if (constants.length === 0) {
       out.push("No named constants.", "");
