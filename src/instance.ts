@@ -233,3 +233,19 @@ export function round(value: number, digits: number): number {
   if (!Number.isFinite(value)) return value;
   return Number(value.toPrecision(digits));
 }
+
+/**
+ * Turn an `ok` status into `error` when a trial's measurement is degenerate
+ * (e.g. no correctly classified test point to attack), so that it counts
+ * against predictions and is left out of controls instead of passing as
+ * "control failed".
+ */
+export function unlessDegenerate(
+  base: Pick<TrialResult, "status" | "reason">,
+  degenerate: boolean,
+  reason: string,
+): Pick<TrialResult, "status" | "reason"> {
+  return base.status === "ok" && degenerate
+    ? { status: "error", reason }
+    : base;
+}

@@ -18,7 +18,13 @@ import { parseOverrideSuffix, withParamOverrides } from "./cli.ts";
 import { type Format, readManifest } from "./run.ts";
 
 const USAGE =
-  "usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]";
+  `usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]
+
+Merges the output directories of a run split with --shard I/N (all N shards,
+same seed, profile, trials, claims and backend) into DIR, writing the same
+files as a single-machine run, byte for byte. Exit code 0: every check reached
+its expected verdict; 1: some check did not; 2: bad input (flags, missing,
+duplicate, mismatched or corrupt shards).`;
 
 const consoleIo: Io = {
   out: (text) => console.log(text),

@@ -13,6 +13,19 @@ export function okRecords(records: TrialRecord[]): TrialRecord[] {
   return records.filter((r) => r.result.status === "ok");
 }
 
+/**
+ * The largest share of unfinished (not `ok`) trials on which a claim-level
+ * assessment may rest; above it the assessment is `inconclusive`.
+ */
+export const MAX_UNFINISHED_ASSESSMENT_SHARE = 0.2;
+
+/** Share of records whose trial did not run to the end (0 for none). */
+export function unfinishedShare(records: TrialRecord[]): number {
+  return records.length === 0
+    ? 0
+    : 1 - okRecords(records).length / records.length;
+}
+
 /** The finite numeric values of a column over the ok records. */
 export function column(records: TrialRecord[], key: string): number[] {
   return okRecords(records)

@@ -38,6 +38,36 @@ export interface RegressionRow {
   verdict: "ok" | "drop" | "new" | "missing";
 }
 
+/**
+ * Lines explaining missing checks: whole claims absent from the current run
+ * (run them, or compare with a baseline of the same claims) apart from single
+ * checks absent from a claim that ran (renamed or removed: update the
+ * baseline if intended).
+ */
+function missingLines(rows: RegressionRow[], gone: RegressionRow[]): string[] {
+  if (gone.length === 0) return [];
+  const ran = new Set(
+    rows.filter((r) => r.verdict !== "missing").map((r) => r.claim),
+  );
+  const absentClaims = [...new Set(gone.map((r) => r.claim))].filter((c) =>
+    !ran.has(c)
+  );
+  const absentChecks = gone.filter((r) => ran.has(r.claim));
+  return [
+    ...(absentClaims.length === 0 ? [] : [
+      `Claims of the baseline not in the current run: ${
+        absentClaims.join(", ")
+      } ` +
+      `(run every claim of the baseline, or compare with a baseline of the same claims).`,
+    ]),
+    ...(absentChecks.length === 0 ? [] : [
+      `Checks of the baseline missing from the current run (renamed or removed? ` +
+      `update the baseline if intended): ` +
+      absentChecks.map((r) => `${r.claim}/${r.check}`).join(", ") + ".",
+    ]),
+  ];
+}
+
 /** Result of {@linkcode compareWithBaseline}. */
 export interface RegressionReport {
   /** One row per check, current order first, then checks only in the baseline. */
@@ -246,6 +276,10 @@ export function compareWithBaseline(
   }
   const drops = rows.filter((r) => r.verdict === "drop");
   const gone = rows.filter((r) => r.verdict === "missing");
+  const resized = rows.filter((r) =>
+    r.baselineTrials !== null && r.currentTrials !== null &&
+    r.baselineTrials !== r.currentTrials
+  );
   const lines = [
     "| claim | check | expect | baseline | current | p (one-sided) | verdict |",
     "|---|---|---|---|---|---|---|",
@@ -264,9 +298,11 @@ export function compareWithBaseline(
       ? `No significant drop (one-sided Fisher exact test, alpha = ${alpha}).`
       : `Significant drop (one-sided Fisher exact test, alpha = ${alpha}) in: ` +
         drops.map((r) => `${r.claim}/${r.check}`).join(", ") + ".",
-    ...(gone.length === 0 ? [] : [
-      `Missing from the current run (update the baseline if intended): ` +
-      gone.map((r) => `${r.claim}/${r.check}`).join(", ") + ".",
+    ...missingLines(rows, gone),
+    ...(resized.length === 0 ? [] : [
+      `Warning: trial counts differ from the baseline for ` +
+      resized.map((r) => `${r.claim}/${r.check}`).join(", ") +
+      ` (compare runs of the same profile and --trials).`,
     ]),
   ];
   return {

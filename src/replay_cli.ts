@@ -79,6 +79,12 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
     const configs = claim.configs(profile);
     const config = configs.find((c) => c.key === values.config);
     if (config === undefined) {
+      const other: Profile = profile === "ci" ? "paper" : "ci";
+      if (claim.configs(other).some((c) => c.key === values.config)) {
+        throw new UsageError(
+          `--config "${values.config}" is a ${other}-profile configuration of ${claim.id}: add --profile ${other}`,
+        );
+      }
       throw new UsageError(
         `--config must be one of the ${claim.id} ${profile} configurations: ${
           configs.map((c) => `"${c.key}"`).join(", ")

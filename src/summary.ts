@@ -148,6 +148,20 @@ export interface MarkdownExtras {
   claims?: Record<string, ClaimReportExtras>;
 }
 
+/** How to read the table of `summary.md` (printed under it). */
+export const MARKDOWN_LEGEND: readonly string[] = [
+  "How to read this table: each row is one per-trial check of a claim. " +
+  "`expect` is `holds` for a prediction of the paper and `fails` for a control " +
+  "(a broken hypothesis that must make the check fail). `passed`/`trials` is " +
+  "the pass rate, with its exact 95% Clopper–Pearson interval; the verdict is " +
+  "`holds` when the interval's lower end is ≥ `target`, `fails` when its upper " +
+  "end is < `target`, `inconclusive` otherwise, and `ok` says whether the " +
+  "verdict is the expected one. A trial that did not finish (`error`, " +
+  "`not-converged`) fails every prediction; for a control only finished trials " +
+  "are counted. Source tags: [A] the paper's abstract, [L] restated by later " +
+  "literature, [R] our reconstruction.",
+];
+
 /** Column names of `summary.csv`, in order. */
 export const SUMMARY_COLUMNS: readonly string[] = [
   "claim",
@@ -514,6 +528,7 @@ export function summaryMarkdown(
     "",
   );
   out.push(summaryTableMarkdown(rows), "");
+  out.push(...MARKDOWN_LEGEND, "");
   if (extras.overview !== undefined) {
     out.push(figureImage(extras.overview), "");
   }
@@ -616,10 +631,10 @@ export function summaryMarkdown(
         "#### Key measurements",
         "",
         "Median [10%, 90%] over the trials of each configuration that ran to " +
-          "the end (n of them).",
+          "the end (`finished` of them).",
         "",
         ...table(
-          ["configuration", "n", ...more.highlights.columns],
+          ["configuration", "finished", ...more.highlights.columns],
           more.highlights.rows.map((r) => [r.config, String(r.n), ...r.cells]),
         ),
         "",

@@ -306,7 +306,7 @@ Deno.test("summary.md shows key measurements and figures per claim", () => {
     const line of [
       "![Pass rates](figures/pass_rates.svg)",
       "#### Key measurements",
-      "| configuration | n | ratio |",
+      "| configuration | finished | ratio |",
       "| d=10 | 5 | 1.2 [1, 1.4] |",
       "#### Figures",
       "- ![A \\[x\\] second line](figures/C1_a.svg)",

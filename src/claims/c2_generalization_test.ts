@@ -57,3 +57,31 @@ Deno.test("C2 rate assessment", async (t) => {
     },
   );
 });
+
+Deno.test("C2 rate assessment tells an exponential from a power law", async () => {
+  const { c2Assess } = await import("./c2_generalization.ts");
+  const rec = (ratio: number, error: number, trial: number) => ({
+    task: {
+      claim: "C2",
+      config: `rate:d=${ratio * 40},k=40`,
+      trial,
+      seed: trial,
+    },
+    result: {
+      status: "ok" as const,
+      reason: "",
+      checks: {},
+      values: {
+        d: ratio * 40,
+        k: 40,
+        test_points: 1_000_000,
+        test_error: error,
+      },
+    },
+  });
+  const ratios = [2.5, 5, 7.5, 10, 15];
+  const power = ratios.map((r, i) => rec(r, 0.5 * r ** -2, i));
+  assert.equal(c2Assess(power)[0].verdict, "fails");
+  const exponential = ratios.map((r, i) => rec(r, 0.5 * Math.exp(-r / 2), i));
+  assert.equal(c2Assess(exponential)[0].verdict, "holds");
+});

@@ -19,6 +19,7 @@ import {
   instanceParams,
   round,
   trainInstance,
+  unlessDegenerate,
 } from "../instance.ts";
 import { type NetworkWeights, preActivations } from "../network.ts";
 import type { Rng } from "../rng.ts";
@@ -251,8 +252,12 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
   const params = instanceParams(config.params);
   const instance = drawInstance(seed, params);
   const flow = trainInstance(instance);
-  const base = flowStatus(flow);
   const f = flipsOnTestSet(instance, flow.weights);
+  const base = unlessDegenerate(
+    flowStatus(flow),
+    f.ratios.length === 0,
+    "no correctly classified test point to attack",
+  );
   const { radiusConstant: C, pointFraction, controlScale, maxMedianOverNorm } =
     c4Constants;
   const fracC = fractionAtMost(f.ratios, C);
@@ -261,14 +266,13 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
     ? 0
     : f.randomFlips.filter(Boolean).length / f.randomFlips.length;
   const medianNorm = median(f.normRatios);
-  const ok = base.status === "ok" && f.ratios.length > 0;
+  const ok = base.status === "ok";
   return {
     ...base,
     checks: {
       flips_within_C: ok && fracC >= pointFraction &&
         medianNorm <= maxMedianOverNorm,
-      control_flips_at_quarter_scale: ok && fracControl >= pointFraction &&
-        medianNorm <= maxMedianOverNorm,
+      control_flips_at_quarter_scale: ok && fracControl >= pointFraction,
       control_random_direction: ok && fracRandom >= pointFraction,
     },
     values: {

@@ -17,6 +17,7 @@ import {
   instanceParams,
   round,
   trainInstance,
+  unlessDegenerate,
 } from "../instance.ts";
 import { median } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
@@ -88,8 +89,12 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
     ) trainErrors++;
   }
   const flow = trainInstance(instance);
-  const base = flowStatus(flow);
   const flips = flipsOnTestSet(instance, flow.weights);
+  const base = unlessDegenerate(
+    flowStatus(flow),
+    flips.ratios.length === 0,
+    "no test point correctly classified by the gradient-flow network",
+  );
   const { scale } = flips;
   const certified: number[] = [];
   for (let i = 0; i < test.n; i++) {

@@ -22,6 +22,7 @@ import {
   instanceParams,
   round,
   trainInstance,
+  unlessDegenerate,
 } from "../instance.ts";
 import { inputGradients, type NetworkWeights } from "../network.ts";
 import { median } from "../stats.ts";
@@ -142,7 +143,6 @@ export function c6Trial(seed: number, config: ClaimConfig): TrialResult {
   const params = instanceParams(config.params);
   const instance = drawInstance(seed, params);
   const flow = trainInstance(instance);
-  const base = flowStatus(flow);
   const { model, test } = instance;
   const { d } = params;
   const alignments = neuronAlignments(
@@ -165,6 +165,11 @@ export function c6Trial(seed: number, config: ClaimConfig): TrialResult {
   );
   const neuron = median(alignments);
   const gradient = median(gradientCosines);
+  const base = unlessDegenerate(
+    flowStatus(flow),
+    alignments.length === 0 || !Number.isFinite(gradient),
+    "no significant neuron, or an undefined gradient cosine",
+  );
   const pass = base.status === "ok" && neuron >= c6Constants.neuronAlignment &&
     gradient >= c6Constants.gradientAlignment;
   return {

@@ -19,6 +19,7 @@ import {
   instanceParams,
   round,
   trainInstance,
+  unlessDegenerate,
 } from "../instance.ts";
 import { linearFit, mean, median } from "../stats.ts";
 import type {
@@ -32,7 +33,11 @@ import type {
 } from "../types.ts";
 import { flipsOnTestSet } from "./c4_non_robustness.ts";
 import { logLogFit } from "../plots.ts";
-import { okRecords } from "../records.ts";
+import {
+  MAX_UNFINISHED_ASSESSMENT_SHARE,
+  okRecords,
+  unfinishedShare,
+} from "../records.ts";
 
 /** Named constants of C7. */
 export const c7Constants = {
@@ -86,7 +91,6 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const { model, test } = instance;
   const { d, k } = params;
   const flow = trainInstance(instance);
-  const base = flowStatus(flow);
   const flips = flipsOnTestSet(instance, flow.weights);
   const { scale } = flips;
   const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
@@ -96,6 +100,11 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
       certifiedRadiusAt(robust, test.x.subarray(i * d, (i + 1) * d), test.y[i]),
   );
   const ratio = median(flips.ratios);
+  const base = unlessDegenerate(
+    flowStatus(flow),
+    !Number.isFinite(ratio),
+    "no finite flip radius to measure",
+  );
   const { orderFactor } = c7Constants;
   return {
     ...base,
@@ -181,8 +190,29 @@ export function slopeAssessment(
   };
 }
 
+/** Names and expectations of C7's claim-level assessments, in order. */
+const C7_ASSESSMENTS: [string, "holds" | "fails"][] = [
+  ["slope_flip_vs_d_over_k", "holds"],
+  ["slope_robust_vs_d", "holds"],
+  ["slope_gap_vs_k", "holds"],
+  ["control_slope_flip_vs_d_times_k", "fails"],
+  ["test_error_falls_with_d_over_k", "holds"],
+];
+
 /** Claim-level assessments of C7 from its finished trials. */
 export function c7Assess(records: TrialRecord[]): Assessment[] {
+  const unfinished = unfinishedShare(records);
+  if (unfinished > MAX_UNFINISHED_ASSESSMENT_SHARE) {
+    const detail = `${
+      (100 * unfinished).toFixed(0)
+    }% of the grid's trials did not finish`;
+    return C7_ASSESSMENTS.map(([check, expect]) => ({
+      check,
+      expect,
+      verdict: "inconclusive",
+      detail,
+    }));
+  }
   const ok = records.filter((r) => r.result.status === "ok");
   const num = (r: TrialRecord, key: string) => Number(r.result.values[key]);
   const logDk = ok.map((r) => Math.log(num(r, "d") / num(r, "k")));

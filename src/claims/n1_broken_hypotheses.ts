@@ -20,6 +20,7 @@ import {
   instanceParams,
   round,
   trainInstance,
+  unlessDegenerate,
 } from "../instance.ts";
 import { median } from "../stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
@@ -96,7 +97,6 @@ export function n1Trial(seed: number, config: ClaimConfig): TrialResult {
   const instance = drawInstance(seed, params);
   const { model, test } = instance;
   const flow = trainInstance(instance);
-  const base = flowStatus(flow);
   const testError = classificationError(flow.weights, test);
   const flips = flipsOnTestSet(instance, flow.weights);
   const ratio = median(flips.ratios);
@@ -107,6 +107,13 @@ export function n1Trial(seed: number, config: ClaimConfig): TrialResult {
       classMeanSum(model, -1),
       c6Constants.significance,
     ),
+  );
+  const uses = (name: string) => config.checks.some((c) => c.name === name);
+  const base = unlessDegenerate(
+    flowStatus(flow),
+    (uses("flip_scale_sqrt_d_over_k") && !Number.isFinite(ratio)) ||
+      (uses("features_averaged") && !Number.isFinite(alignment)),
+    "no flip radius or no significant neuron to measure",
   );
   const ok = base.status === "ok";
   const all: Record<string, boolean> = {
