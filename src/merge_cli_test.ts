@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
+import { capture } from "../fixtures/capture_io.ts";
 import { claims as fakeClaims } from "../fixtures/fake_claims.ts";
 import { mergeMain } from "./merge_cli.ts";
-import type { Io } from "./regress_cli.ts";
 import { runClaims } from "./run.ts";
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-  };
-}
 
 Deno.test("mergeMain", async (t) => {
   const dir = await Deno.makeTempDir();

@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { type Io, regressMain, reportError } from "./regress_cli.ts";
+import { capture } from "../fixtures/capture_io.ts";
+import { regressMain, reportError } from "./regress_cli.ts";
 import { UsageError } from "./usage_error.ts";
 
 const HEAD =
   "claim,check,expect,trials,passed,rate,ci_low,ci_high,target,verdict,ok,detail\n";
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(t),
-    err: (t) => stderr.push(t),
-  };
-}
 
 Deno.test("regressMain exit codes", async (t) => {
   const dir = await Deno.makeTempDir();

@@ -1,6 +1,29 @@
 import assert from "node:assert/strict";
 import { c2Configs } from "./c2_generalization.ts";
 
+/** A finished C2 rate-sweep trial record with a given test error. */
+function rateRecord(
+  ratio: number,
+  error: number,
+  trial: number,
+  points = 1000,
+) {
+  return {
+    task: {
+      claim: "C2",
+      config: `rate:d=${ratio * 40},k=40`,
+      trial,
+      seed: trial,
+    },
+    result: {
+      status: "ok" as const,
+      reason: "",
+      checks: {},
+      values: { d: ratio * 40, k: 40, test_points: points, test_error: error },
+    },
+  };
+}
+
 Deno.test("C2 configurations meet (and the control breaks) the hypotheses", () => {
   for (const profile of ["ci", "paper"] as const) {
     const [main, control] = c2Configs(profile);
@@ -17,27 +40,13 @@ Deno.test("C2 configurations meet (and the control breaks) the hypotheses", () =
 
 Deno.test("C2 rate assessment", async (t) => {
   const { c2Assess, pooledRateErrors } = await import("./c2_generalization.ts");
-  const rec = (ratio: number, error: number, trial: number) => ({
-    task: {
-      claim: "C2",
-      config: `rate:d=${ratio * 40},k=40`,
-      trial,
-      seed: trial,
-    },
-    result: {
-      status: "ok" as const,
-      reason: "",
-      checks: {},
-      values: { d: ratio * 40, k: 40, test_points: 1000, test_error: error },
-    },
-  });
   await t.step("pooled errors and an exponential decay hold", () => {
     const records = [2.5, 5, 7.5, 10].flatMap((
       r,
       i,
     ) => [
-      rec(r, Math.exp(-r / 2) / 2, 2 * i),
-      rec(r, Math.exp(-r / 2), 2 * i + 1),
+      rateRecord(r, Math.exp(-r / 2) / 2, 2 * i),
+      rateRecord(r, Math.exp(-r / 2), 2 * i + 1),
     ]);
     const pooled = pooledRateErrors(records);
     assert.deepEqual(pooled.map((p) => p.ratio), [2.5, 5, 7.5, 10]);
@@ -48,10 +57,12 @@ Deno.test("C2 rate assessment", async (t) => {
   await t.step(
     "an error that does not fall fails; too few non-zero errors is inconclusive",
     () => {
-      const flat = [2.5, 5, 7.5, 10].map((r, i) => rec(r, 0.05 + 0.01 * i, i));
+      const flat = [2.5, 5, 7.5, 10].map((r, i) =>
+        rateRecord(r, 0.05 + 0.01 * i, i)
+      );
       assert.equal(c2Assess(flat)[0].verdict, "fails");
       assert.equal(
-        c2Assess([rec(2.5, 0.1, 0), rec(5, 0, 1)])[0].verdict,
+        c2Assess([rateRecord(2.5, 0.1, 0), rateRecord(5, 0, 1)])[0].verdict,
         "inconclusive",
       );
     },
@@ -60,28 +71,13 @@ Deno.test("C2 rate assessment", async (t) => {
 
 Deno.test("C2 rate assessment tells an exponential from a power law", async () => {
   const { c2Assess } = await import("./c2_generalization.ts");
-  const rec = (ratio: number, error: number, trial: number) => ({
-    task: {
-      claim: "C2",
-      config: `rate:d=${ratio * 40},k=40`,
-      trial,
-      seed: trial,
-    },
-    result: {
-      status: "ok" as const,
-      reason: "",
-      checks: {},
-      values: {
-        d: ratio * 40,
-        k: 40,
-        test_points: 1_000_000,
-        test_error: error,
-      },
-    },
-  });
   const ratios = [2.5, 5, 7.5, 10, 15];
-  const power = ratios.map((r, i) => rec(r, 0.5 * r ** -2, i));
+  const power = ratios.map((r, i) =>
+    rateRecord(r, 0.5 * r ** -2, i, 1_000_000)
+  );
   assert.equal(c2Assess(power)[0].verdict, "fails");
-  const exponential = ratios.map((r, i) => rec(r, 0.5 * Math.exp(-r / 2), i));
+  const exponential = ratios.map((r, i) =>
+    rateRecord(r, 0.5 * Math.exp(-r / 2), i, 1_000_000)
+  );
   assert.equal(c2Assess(exponential)[0].verdict, "holds");
 });
