@@ -103,7 +103,16 @@ export function certifiedRadiusAt(
   x: ArrayLike<number>,
   label: number,
 ): number {
-  const offsets = preActivations(weights, x);
+  return certifiedRadius(
+    preActivations(weights, x),
+    rowNorms(weights),
+    weights.v,
+    label,
+  );
+}
+
+/** The norms ‖w_r‖ of every neuron's weight vector. */
+export function rowNorms(weights: TwoLayerWeights): Float64Array {
   const { w, d, m } = weights;
   const norms = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -112,7 +121,35 @@ export function certifiedRadiusAt(
     for (let i = 0; i < d; i++) s += w[row + i] * w[row + i];
     norms[r] = Math.sqrt(s);
   }
-  return certifiedRadius(offsets, norms, weights.v, label);
+  return norms;
+}
+
+/**
+ * {@linkcode certifiedRadiusAt} for n points (x n×d row-major, labels y),
+ * with the row norms computed once.
+ *
+ * @example
+ * ```ts
+ * import { certifiedRadii } from "./certified_radius.ts";
+ * import assert from "node:assert/strict";
+ * // N(x) = relu(x1 - 1): a point at x1 = 3 is certified for radius 2.
+ * const net = { w: [1, 0], b: [-1], v: [1], d: 2, m: 1 };
+ * const x = new Float64Array([3, 0, 5, 1]);
+ * assert.deepEqual(certifiedRadii(net, x, [1, 1], 2), [2, 4]);
+ * ```
+ */
+export function certifiedRadii(
+  weights: TwoLayerWeights,
+  x: Float32Array | Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+): number[] {
+  const { d, v } = weights;
+  const norms = rowNorms(weights);
+  return Array.from({ length: n }, (_, i) => {
+    const point = x.subarray(i * d, (i + 1) * d);
+    return certifiedRadius(preActivations(weights, point), norms, v, y[i]);
+  });
 }
 
 /**

@@ -11,20 +11,7 @@ import {
   type TwoLayerWeights,
 } from "./flip_radius.ts";
 import { Rng } from "./rng.ts";
-
-function randomNetwork(
-  rng: Rng,
-  d: number,
-  m: number,
-): TwoLayerWeights<Float64Array> {
-  return {
-    w: rng.normalArray(m * d),
-    b: rng.normalArray(m),
-    v: rng.normalArray(m),
-    d,
-    m,
-  };
-}
+import { randomNetwork } from "../fixtures/random_network.ts";
 
 function rowNorms(net: TwoLayerWeights): Float64Array {
   const out = new Float64Array(net.m);

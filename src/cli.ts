@@ -27,7 +27,7 @@ import {
 } from "./backend.ts";
 import { type ProgressOptions, ProgressReporter } from "./progress.ts";
 import { type Io, reportError } from "./regress_cli.ts";
-import { type Format, runClaims } from "./run.ts";
+import { type Format, FORMATS, parseFormats, runClaims } from "./run.ts";
 import { formatShard, parseShard, type Shard } from "./shard.ts";
 import { summaryTableMarkdown } from "./summary.ts";
 import type { ClaimConfig, ClaimSpec, Profile } from "./types.ts";
@@ -85,7 +85,6 @@ export interface ClaimsDeps {
 
 const PROFILES: readonly Profile[] = ["ci", "paper"];
 const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "blas", "cpu"];
-const FORMATS: readonly Format[] = ["csv", "md", "json"];
 const OVERRIDES: readonly OverrideName[] = ["d", "k", "n", "m"];
 const MAX_WORKERS = 64;
 const DEFAULT_OUT = "reports/latest";
@@ -166,18 +165,22 @@ function flagError(flag: string, got: string, why = ""): UsageError {
   );
 }
 
-/** Parse an integer flag value within [min, max]. */
-function integerFlag(
+/**
+ * Parse an integer flag value within [min, max]; a bad value is a
+ * UsageError naming the flag and its range (`RANGES` for this command's
+ * flags, else "an integer in min..max").
+ */
+export function integerFlag(
   flag: string,
   text: string,
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  if (!/^\s*\d+\s*$/.test(text)) throw flagError(flag, text);
+  const range = RANGES[flag] ?? `an integer in ${min}..${max}`;
+  const bad = () => new UsageError(`--${flag} must be ${range}, got "${text}"`);
+  if (!/^\s*\d+\s*$/.test(text)) throw bad();
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw flagError(flag, text);
-  }
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw bad();
   return value;
 }
 
@@ -416,14 +419,7 @@ export function parseClaimsArgs(
   if (out.trim() === "") throw flagError("out", out);
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
 
-  const formats: Format[] = [];
-  for (const f of (v.format ?? FORMATS.join(",")).split(",")) {
-    const name = f.trim() as Format;
-    if (!FORMATS.includes(name)) {
-      throw flagError("format", v.format ?? "", `unknown format "${f.trim()}"`);
-    }
-    if (!formats.includes(name)) formats.push(name);
-  }
+  const formats = parseFormats(v.format ?? FORMATS.join(","));
 
   const overrides: ParamOverrides = {};
   for (const name of OVERRIDES) {

@@ -212,6 +212,33 @@ export function flipRadius(
 }
 
 /**
+ * The slopes c_r = ⟨w_r, u⟩ of every neuron's pre-activation along a
+ * direction u (length d, not normalised).
+ *
+ * @example
+ * ```ts
+ * import { neuronSlopes } from "./flip_radius.ts";
+ * import assert from "node:assert/strict";
+ * const net = { w: [1, 0, 0, -1], b: [0, 0], v: [1, 1], d: 2, m: 2 };
+ * assert.deepEqual([...neuronSlopes(net, [3, 4])], [3, -4]);
+ * ```
+ */
+export function neuronSlopes(
+  weights: TwoLayerWeights,
+  u: ArrayLike<number>,
+): Float64Array {
+  const { w, d, m } = weights;
+  const out = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    const row = r * d;
+    for (let i = 0; i < d; i++) s += w[row + i] * u[i];
+    out[r] = s;
+  }
+  return out;
+}
+
+/**
  * The flip radius of a network at `x` along direction `u` (normalised here):
  * the smallest t ≥ 0 with label·N(x + t·u/‖u‖) ≤ 0, or `Infinity` if there is
  * none up to `maxRadius`. See {@linkcode flipRadius}.
@@ -233,7 +260,7 @@ export function flipRadiusAlong(
   maxRadius = Infinity,
 ): number {
   const offsets = preActivations(weights, x);
-  const { w, d, m } = weights;
+  const { d } = weights;
   if (u.length !== d) {
     throw new RangeError(`direction has length ${u.length}, expected d=${d}`);
   }
@@ -245,12 +272,6 @@ export function flipRadiusAlong(
       "flipRadiusAlong: direction must be non-zero and finite",
     );
   }
-  const slopes = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = 0;
-    const row = r * d;
-    for (let i = 0; i < d; i++) s += w[row + i] * u[i];
-    slopes[r] = s / norm;
-  }
+  const slopes = neuronSlopes(weights, u).map((s) => s / norm);
   return flipRadius(offsets, slopes, weights.v, label, maxRadius);
 }

@@ -4,9 +4,9 @@ import {
   flipRadiusAlong,
   networkOutput,
   preActivations,
-  type TwoLayerWeights,
 } from "./flip_radius.ts";
 import { Rng } from "./rng.ts";
+import { randomNetwork } from "../fixtures/random_network.ts";
 
 /** label·f(t) evaluated directly, f(t) = Σ v_r relu(a_r + t c_r). */
 function lineValue(
@@ -51,20 +51,6 @@ function bruteFlip(
     prev = t;
   }
   return Infinity;
-}
-
-function randomNetwork(
-  rng: Rng,
-  d: number,
-  m: number,
-): TwoLayerWeights<Float64Array> {
-  return {
-    w: rng.normalArray(m * d),
-    b: rng.normalArray(m),
-    v: rng.normalArray(m),
-    d,
-    m,
-  };
 }
 
 /**

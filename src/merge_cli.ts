@@ -15,7 +15,7 @@ import { summaryTableMarkdown } from "./summary.ts";
 import type { ClaimSpec } from "./types.ts";
 import { UsageError } from "./usage_error.ts";
 import { parseOverrideSuffix, withParamOverrides } from "./cli.ts";
-import { type Format, readManifest } from "./run.ts";
+import { parseFormats, readManifest } from "./run.ts";
 
 const USAGE =
   `usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]
@@ -69,16 +69,7 @@ export async function mergeMain(
     if (positionals.length === 0) {
       throw new UsageError(`no shard directories given; ${USAGE}`);
     }
-    const formats = (values.format ?? "csv,md,json").split(",").map((f) =>
-      f.trim()
-    );
-    for (const f of formats) {
-      if (f !== "csv" && f !== "md" && f !== "json") {
-        throw new UsageError(
-          `--format: unknown format "${f}" (allowed: csv, md, json)`,
-        );
-      }
-    }
+    const formats = parseFormats(values.format ?? "csv,md,json");
     // A run made with --d/--k/--n/--m overrides records them in its
     // configuration keys: merge with the same overridden claims.
     const manifest = await readManifest(positionals[0]);
@@ -89,7 +80,7 @@ export async function mergeMain(
       ? claims
       : claims.map((c) => withParamOverrides(c, overrides));
     const outcome = await mergeShards(positionals, values.out, merged, {
-      formats: formats as Format[],
+      formats,
     });
     io.out(summaryTableMarkdown(outcome.rows));
     if (!outcome.allOk) {

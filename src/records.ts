@@ -38,29 +38,6 @@ export function column(records: TrialRecord[], key: string): number[] {
  *
  * @example
  * ```ts
- * import { describeColumn } from "./records.ts";
- * import assert from "node:assert/strict";
- * const rec = (x: number) => ({
- *   task: { claim: "C0", config: "c", trial: 0, seed: 0 },
- *   result: { status: "ok" as const, reason: "", checks: {}, values: { x } },
- * });
- * assert.equal(describeColumn([rec(1), rec(2), rec(3)], "x"), "2 [1.2, 2.8] (n=3)");
- * ```
- */
-export function describeColumn(records: TrialRecord[], key: string): string {
-  const values = column(records, key);
-  if (values.length === 0) return "n/a";
-  const f = (x: number) => Number(x.toPrecision(4)).toString();
-  return `${f(quantile(values, 0.5))} [${f(quantile(values, 0.1))}, ${
-    f(quantile(values, 0.9))
-  }] (n=${values.length})`;
-}
-
-/**
- * "median [q10, q90]" of a column over the ok records, or "n/a".
- *
- * @example
- * ```ts
  * import { columnRange } from "./records.ts";
  * import assert from "node:assert/strict";
  * const rec = (x: number) => ({

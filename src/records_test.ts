@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { column, describeColumn, okRecords } from "./records.ts";
+import { column, columnRange, okRecords } from "./records.ts";
 import type { TrialRecord } from "./types.ts";
 
 const rec = (
@@ -20,6 +20,6 @@ Deno.test("records", () => {
   ];
   assert.equal(okRecords(records).length, 3);
   assert.deepEqual(column(records, "x"), [1, 3]);
-  assert.equal(describeColumn(records, "x"), "2 [1.2, 2.8] (n=2)");
-  assert.equal(describeColumn(records, "missing"), "n/a");
+  assert.equal(columnRange(records, "x"), "2 [1.2, 2.8]");
+  assert.equal(columnRange(records, "missing"), "n/a");
 });

@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import { backendAvailable, type BackendChoice } from "./backend.ts";
 import { claimById, claims, initWorker } from "./claims/registry.ts";
+import { integerFlag } from "./cli.ts";
 import { type Io, reportError } from "./regress_cli.ts";
 import { trialSeed } from "./rng.ts";
 import type { Profile, TrialResult } from "./types.ts";
@@ -24,21 +25,6 @@ const USAGE =
 Runs one trial alone and prints its result as JSON. KEY is the "config" column
 of trials/<ID>.csv; I its "trial" column; S the run seed (default 1). With
 --trial-seed, N is the "seed" column itself.`;
-
-/** A non-negative safe integer flag, or a UsageError naming it. */
-function integerFlag(
-  name: string,
-  text: string | undefined,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new UsageError(
-      `--${name} must be an integer in 0..${Number.MAX_SAFE_INTEGER}, got "${text}"`,
-    );
-  }
-  return value;
-}
 
 /** Entry point; returns the exit code (0 replayed, 2 bad input). */
 export async function replayMain(args: string[], io: Io): Promise<number> {
@@ -91,9 +77,11 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
         }, got "${values.config ?? ""}"`,
       );
     }
-    const trial = integerFlag("trial", values.trial);
-    const direct = integerFlag("trial-seed", values["trial-seed"]);
-    const runSeed = integerFlag("seed", values.seed) ?? 1;
+    const optional = (flag: string, text: string | undefined) =>
+      text === undefined ? undefined : integerFlag(flag, text, 0);
+    const trial = optional("trial", values.trial);
+    const direct = optional("trial-seed", values["trial-seed"]);
+    const runSeed = optional("seed", values.seed) ?? 1;
     if ((trial === undefined) === (direct === undefined)) {
       throw new UsageError("give exactly one of --trial I and --trial-seed N");
     }

@@ -178,7 +178,36 @@ export interface RunManifest {
 }
 
 const MANIFEST_FORMAT = 1;
-const FORMATS: readonly Format[] = ["csv", "md", "json"];
+/** The report formats, in their default order. */
+export const FORMATS: readonly Format[] = ["csv", "md", "json"];
+
+/**
+ * Parse a `--format` value: a comma-separated list of csv, md and json
+ * (duplicates dropped, order kept); anything else is a UsageError naming
+ * the flag.
+ *
+ * @example
+ * ```ts
+ * import { parseFormats } from "./run.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseFormats("md, csv,md"), ["md", "csv"]);
+ * assert.throws(() => parseFormats("csv,xml"), /unknown format "xml"/);
+ * ```
+ */
+export function parseFormats(text: string): Format[] {
+  const formats: Format[] = [];
+  for (const part of text.split(",")) {
+    const name = part.trim() as Format;
+    if (!FORMATS.includes(name)) {
+      throw new UsageError(
+        `--format must be a comma-separated list of ${FORMATS.join(", ")}, ` +
+          `got "${text}": unknown format "${part.trim()}"`,
+      );
+    }
+    if (!formats.includes(name)) formats.push(name);
+  }
+  return formats;
+}
 const STATUSES: readonly TrialStatus[] = ["ok", "not-converged", "error"];
 
 /**

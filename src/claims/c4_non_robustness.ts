@@ -10,7 +10,7 @@
  */
 
 import { signedMeanSum } from "../data.ts";
-import { flipRadius } from "../flip_radius.ts";
+import { flipRadius, neuronSlopes } from "../flip_radius.ts";
 import {
   drawInstance,
   flowColumns,
@@ -87,21 +87,6 @@ export function c4Configs(profile: Profile): ClaimConfig[] {
       },
     ],
   }];
-}
-
-/** Slopes ⟨w_r, u⟩ of every neuron along a direction u (length d). */
-export function neuronSlopes(
-  weights: NetworkWeights,
-  u: ArrayLike<number>,
-): Float64Array {
-  const { d, m, w } = weights;
-  const out = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += w[r * d + t] * u[t];
-    out[r] = s;
-  }
-  return out;
 }
 
 /** A uniformly random unit vector of dimension d. */

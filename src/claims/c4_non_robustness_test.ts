@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend.ts";
 import { Rng } from "../rng.ts";
-import {
-  measureFlips,
-  neuronSlopes,
-  randomUnitVector,
-} from "./c4_non_robustness.ts";
+import { measureFlips, randomUnitVector } from "./c4_non_robustness.ts";
+import { neuronSlopes } from "../flip_radius.ts";
 
 await initBackend("cpu");
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
+import { certifiedRadii, robustNetwork } from "../certified_radius.ts";
 import { networkOutput } from "../flip_radius.ts";
 import {
   drawInstance,
@@ -96,12 +96,7 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
     "no test point correctly classified by the gradient-flow network",
   );
   const { scale } = flips;
-  const certified: number[] = [];
-  for (let i = 0; i < test.n; i++) {
-    certified.push(
-      certifiedRadiusAt(robust, test.x.subarray(i * d, (i + 1) * d), test.y[i]),
-    );
-  }
+  const certified = certifiedRadii(robust, test.x, test.y, test.n);
   const root = Math.sqrt(d);
   const { radiusConstant: c, pointFraction, orderFactor } = c5Constants;
   const fracCertified = certified.filter((r) => r >= c * root).length / test.n;

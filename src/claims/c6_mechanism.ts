@@ -145,16 +145,17 @@ export function c6Trial(seed: number, config: ClaimConfig): TrialResult {
   const flow = trainInstance(instance);
   const { model, test } = instance;
   const { d } = params;
+  const uPlus = classMeanSum(model, 1);
+  const uMinus = classMeanSum(model, -1);
   const alignments = neuronAlignments(
     flow.weights,
-    classMeanSum(model, 1),
-    classMeanSum(model, -1),
+    uPlus,
+    uMinus,
     c6Constants.significance,
   );
   const grads = inputGradients(flow.weights, test.x, test.n);
   const s = signedMeanSum(model);
-  const uPlus = classMeanSum(model, 1);
-  const uMinusNeg = classMeanSum(model, -1).map((x) => -x);
+  const uMinusNeg = uMinus.map((x) => -x);
   const gradientCosines = Array.from(
     { length: test.n },
     (_, i) => cosine(grads, i * d, test.y[i] > 0 ? uPlus : uMinusNeg, d),

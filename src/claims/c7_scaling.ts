@@ -10,7 +10,7 @@
  * @module
  */
 
-import { certifiedRadiusAt, robustNetwork } from "../certified_radius.ts";
+import { certifiedRadii, robustNetwork } from "../certified_radius.ts";
 import {
   classificationError,
   drawInstance,
@@ -94,11 +94,7 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const flips = flipsOnTestSet(instance, flow.weights);
   const { scale } = flips;
   const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
-  const certified = Array.from(
-    { length: test.n },
-    (_, i) =>
-      certifiedRadiusAt(robust, test.x.subarray(i * d, (i + 1) * d), test.y[i]),
-  );
+  const certified = certifiedRadii(robust, test.x, test.y, test.n);
   const ratio = median(flips.ratios);
   const base = unlessDegenerate(
     flowStatus(flow),
