@@ -39,37 +39,37 @@
  * @module
  */
 
-export * from "./src/types.ts";
-export { hashString, Rng, trialSeed } from "./src/rng.ts";
-export * from "./src/data.ts";
-export * from "./src/network.ts";
-export * from "./src/gradient_flow.ts";
+export * from "./src/claims/types.ts";
+export { hashString, Rng, trialSeed } from "./src/model/rng.ts";
+export * from "./src/model/data.ts";
+export * from "./src/model/network.ts";
+export * from "./src/flow/gradient_flow.ts";
 export {
   flipRadius,
   flipRadiusAlong,
   networkOutput,
   type TwoLayerWeights,
-} from "./src/flip_radius.ts";
+} from "./src/measure/flip_radius.ts";
 export {
   certifiedRadius,
   certifiedRadiusAt,
   robustNetwork,
-} from "./src/certified_radius.ts";
+} from "./src/measure/certified_radius.ts";
 export {
   gramMatrix,
   type KktOptions,
   type KktReport,
   kktResidual,
   type NetworkParams,
-} from "./src/kkt.ts";
-export * from "./src/stats.ts";
+} from "./src/measure/kkt.ts";
+export * from "./src/stats/stats.ts";
 export {
   backendAvailable,
   type BackendChoice,
   type BackendName,
   describeBackend,
   initBackend,
-} from "./src/backend.ts";
+} from "./src/backend/backends.ts";
 export { claimById, claims, initWorker } from "./src/claims/registry.ts";
 export {
   type Format,
@@ -77,12 +77,12 @@ export {
   runClaims,
   type RunOptions,
   type RunOutcome,
-} from "./src/run.ts";
-export type { Shard } from "./src/shard.ts";
-export type { ClaimAssessment } from "./src/summary.ts";
-export { type MergeOptions, mergeShards } from "./src/merge.ts";
+} from "./src/runner/run.ts";
+export type { Shard } from "./src/runner/shard.ts";
+export type { ClaimAssessment } from "./src/report/summary.ts";
+export { type MergeOptions, mergeShards } from "./src/runner/merge.ts";
 export {
   compareWithBaseline,
   type RegressionReport,
   type RegressionRow,
-} from "./src/regress.ts";
+} from "./src/report/regress.ts";

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { simulateFalseAlarm, simulatePower } from "../src/regress.ts";
-import { Rng } from "../src/rng.ts";
+import { simulateFalseAlarm, simulatePower } from "../src/report/regress.ts";
+import { Rng } from "../src/model/rng.ts";
 
 if (import.meta.main) {
   const reps = Number(Deno.args[0] ?? 4000);

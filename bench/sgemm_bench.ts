@@ -17,9 +17,9 @@ import {
   type BackendName,
   describeBackend,
   initBackend,
-} from "../src/backend.ts";
-import { loadOpenBlas } from "../src/openblas.ts";
-import { Rng } from "../src/rng.ts";
+} from "../src/backend/backends.ts";
+import { loadOpenBlas } from "../src/backend/openblas.ts";
+import { Rng } from "../src/model/rng.ts";
 
 const M = 200, K = 1000, N = 512;
 const FLOPS = 2 * M * N * K;

@@ -16,8 +16,8 @@ import {
   backendAvailable,
   type BackendName,
   initBackend,
-} from "../src/backend.ts";
-import { clusterModel, sampleClusters } from "../src/data.ts";
+} from "../src/backend/backends.ts";
+import { clusterModel, sampleClusters } from "../src/model/data.ts";
 import {
   createFlowEngine,
   type FlowData,
@@ -25,10 +25,10 @@ import {
   type FlowEngineKind,
   type FlowForm,
   lossWeights,
-} from "../src/gradient_flow.ts";
-import { initialWeights, type NetworkWeights } from "../src/network.ts";
-import { loadOpenBlas } from "../src/openblas.ts";
-import { Rng } from "../src/rng.ts";
+} from "../src/flow/gradient_flow.ts";
+import { initialWeights, type NetworkWeights } from "../src/model/network.ts";
+import { loadOpenBlas } from "../src/backend/openblas.ts";
+import { Rng } from "../src/model/rng.ts";
 
 /** Problem sizes (d, m, n). */
 const SIZES: [number, number, number][] = [[1000, 512, 200], [2000, 100, 200]];

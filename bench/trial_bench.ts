@@ -17,9 +17,9 @@ import {
   type BackendName,
   describeBackend,
   initBackend,
-} from "../src/backend.ts";
+} from "../src/backend/backends.ts";
 import { c4Configs, c4Trial } from "../src/claims/c4_non_robustness.ts";
-import { autoEngine } from "../src/gradient_flow.ts";
+import { autoEngine } from "../src/flow/gradient_flow.ts";
 
 const config = c4Configs("ci")[0];
 

@@ -7,11 +7,11 @@
  */
 
 import assert from "node:assert/strict";
-import { backendAvailable, initBackend } from "../src/backend.ts";
+import { backendAvailable, initBackend } from "../src/backend/backends.ts";
 import { c2Configs, c2Trial } from "../src/claims/c2_generalization.ts";
 import { c4Configs, c4Trial } from "../src/claims/c4_non_robustness.ts";
-import { trialSeed } from "../src/rng.ts";
-import type { ClaimConfig, TrialResult } from "../src/types.ts";
+import { trialSeed } from "../src/model/rng.ts";
+import type { ClaimConfig, TrialResult } from "../src/claims/types.ts";
 
 const cases: [
   string,

@@ -17,12 +17,12 @@ import {
   instanceParams,
   round,
   trainInstance,
-} from "../instance.ts";
-import { gramMatrix, kktResidual } from "../kkt.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
-import { badInterpolator } from "./bad_interpolator.ts";
-import { lineChart } from "../plots.ts";
-import { okRecords } from "../records.ts";
+} from "../model/instance.ts";
+import { gramMatrix, kktResidual } from "../measure/kkt.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
+import { badInterpolator } from "../measure/bad_interpolator.ts";
+import { lineChart } from "../plot/plots.ts";
+import { okRecords } from "./records.ts";
 
 /** Named constants of C1. */
 export const c1Constants = {

@@ -20,14 +20,14 @@ import {
   instanceParams,
   round,
   trainInstance,
-} from "../instance.ts";
-import { lineChart } from "../plots.ts";
+} from "../model/instance.ts";
+import { lineChart } from "../plot/plots.ts";
 import {
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
   unfinishedShare,
-} from "../records.ts";
-import { linearFit } from "../stats.ts";
+} from "./records.ts";
+import { linearFit } from "../stats/stats.ts";
 import type {
   Assessment,
   ClaimConfig,
@@ -35,7 +35,7 @@ import type {
   Profile,
   TrialRecord,
   TrialResult,
-} from "../types.ts";
+} from "./types.ts";
 
 /** Named constants of C2. */
 export const c2Constants = {

@@ -18,9 +18,9 @@ import {
   instanceParams,
   round,
   trainInstance,
-} from "../instance.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
-import { badInterpolator } from "./bad_interpolator.ts";
+} from "../model/instance.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
+import { badInterpolator } from "../measure/bad_interpolator.ts";
 
 /** Named constants of C3. */
 export const c3Constants = {

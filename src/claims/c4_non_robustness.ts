@@ -9,8 +9,8 @@
  * @module
  */
 
-import { signedMeanSum } from "../data.ts";
-import { flipRadius, neuronSlopes } from "../flip_radius.ts";
+import { signedMeanSum } from "../model/data.ts";
+import { flipRadius, neuronSlopes } from "../measure/flip_radius.ts";
 import {
   drawInstance,
   flowColumns,
@@ -20,19 +20,19 @@ import {
   round,
   trainInstance,
   unlessDegenerate,
-} from "../instance.ts";
-import { type NetworkWeights, preActivations } from "../network.ts";
-import type { Rng } from "../rng.ts";
-import { median, quantile } from "../stats.ts";
+} from "../model/instance.ts";
+import { type NetworkWeights, preActivations } from "../model/network.ts";
+import type { Rng } from "../model/rng.ts";
+import { median, quantile } from "../stats/stats.ts";
 import type {
   ClaimConfig,
   ClaimSpec,
   Profile,
   TrialRecord,
   TrialResult,
-} from "../types.ts";
-import { flipRadiusHistogram } from "../plots.ts";
-import { column } from "../records.ts";
+} from "./types.ts";
+import { flipRadiusHistogram } from "../plot/plots.ts";
+import { column } from "./records.ts";
 
 /** Named constants of C4. */
 export const c4Constants = {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../backend.ts";
-import { Rng } from "../rng.ts";
+import { initBackend } from "../backend/backends.ts";
+import { Rng } from "../model/rng.ts";
 import { measureFlips, randomUnitVector } from "./c4_non_robustness.ts";
-import { neuronSlopes } from "../flip_radius.ts";
+import { neuronSlopes } from "../measure/flip_radius.ts";
 
 await initBackend("cpu");
 

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { certifiedRadii, robustNetwork } from "../certified_radius.ts";
-import { networkOutput } from "../flip_radius.ts";
+import { certifiedRadii, robustNetwork } from "../measure/certified_radius.ts";
+import { networkOutput } from "../measure/flip_radius.ts";
 import {
   drawInstance,
   flowColumns,
@@ -18,12 +18,12 @@ import {
   round,
   trainInstance,
   unlessDegenerate,
-} from "../instance.ts";
-import { median } from "../stats.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+} from "../model/instance.ts";
+import { median } from "../stats/stats.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
 import { flipsOnTestSet } from "./c4_non_robustness.ts";
-import { radiusScatter } from "../plots.ts";
-import { okRecords } from "../records.ts";
+import { radiusScatter } from "../plot/plots.ts";
+import { okRecords } from "./records.ts";
 
 /** Named constants of C5. */
 export const c5Constants = {

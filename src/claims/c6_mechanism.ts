@@ -14,7 +14,7 @@
  * @module
  */
 
-import { classMeanSum, signedMeanSum } from "../data.ts";
+import { classMeanSum, signedMeanSum } from "../model/data.ts";
 import {
   drawInstance,
   flowColumns,
@@ -23,10 +23,10 @@ import {
   round,
   trainInstance,
   unlessDegenerate,
-} from "../instance.ts";
-import { inputGradients, type NetworkWeights } from "../network.ts";
-import { median } from "../stats.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+} from "../model/instance.ts";
+import { inputGradients, type NetworkWeights } from "../model/network.ts";
+import { median } from "../stats/stats.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
 
 /** Named constants of C6. */
 export const c6Constants = {

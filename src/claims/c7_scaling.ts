@@ -10,7 +10,7 @@
  * @module
  */
 
-import { certifiedRadii, robustNetwork } from "../certified_radius.ts";
+import { certifiedRadii, robustNetwork } from "../measure/certified_radius.ts";
 import {
   classificationError,
   drawInstance,
@@ -20,8 +20,8 @@ import {
   round,
   trainInstance,
   unlessDegenerate,
-} from "../instance.ts";
-import { linearFit, mean, median } from "../stats.ts";
+} from "../model/instance.ts";
+import { linearFit, mean, median } from "../stats/stats.ts";
 import type {
   Assessment,
   ClaimConfig,
@@ -30,14 +30,14 @@ import type {
   TrialRecord,
   TrialResult,
   Verdict,
-} from "../types.ts";
+} from "./types.ts";
 import { flipsOnTestSet } from "./c4_non_robustness.ts";
-import { logLogFit } from "../plots.ts";
+import { logLogFit } from "../plot/plots.ts";
 import {
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
   unfinishedShare,
-} from "../records.ts";
+} from "./records.ts";
 
 /** Named constants of C7. */
 export const c7Constants = {

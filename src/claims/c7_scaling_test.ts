@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
+import { Rng } from "../model/rng.ts";
 import { c7Grid, slopeAssessment } from "./c7_scaling.ts";
 
 Deno.test("C7 slope assessment", async (t) => {

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { classMeanSum } from "../data.ts";
+import { classMeanSum } from "../model/data.ts";
 import {
   classificationError,
   drawInstance,
@@ -21,9 +21,9 @@ import {
   round,
   trainInstance,
   unlessDegenerate,
-} from "../instance.ts";
-import { median } from "../stats.ts";
-import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "../types.ts";
+} from "../model/instance.ts";
+import { median } from "../stats/stats.ts";
+import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
 import { c2Constants } from "./c2_generalization.ts";
 import { flipsOnTestSet } from "./c4_non_robustness.ts";
 import { c6Constants, neuronAlignments } from "./c6_mechanism.ts";

@@ -10,10 +10,10 @@
  * @module
  */
 
-import { type BackendChoice, initBackend } from "../backend.ts";
-import { instanceParams } from "../instance.ts";
-import { loadOpenBlas } from "../openblas.ts";
-import type { ClaimSpec } from "../types.ts";
+import { type BackendChoice, initBackend } from "../backend/backends.ts";
+import { instanceParams } from "../model/instance.ts";
+import { loadOpenBlas } from "../backend/openblas.ts";
+import type { ClaimSpec } from "./types.ts";
 import { c1 } from "./c1_implicit_bias.ts";
 import { c2 } from "./c2_generalization.ts";
 import { c3 } from "./c3_overparameterization.ts";

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { capture } from "../../fixtures/capture_io.ts";
+import { regressMain, reportError } from "./regress.ts";
+import { UsageError } from "../base/usage_error.ts";
+
+const HEAD =
+  "claim,check,expect,trials,passed,rate,ci_low,ci_high,target,verdict,ok,detail\n";
+
+Deno.test("regressMain exit codes", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const baseline = `${dir}/baseline.csv`;
+    await Deno.writeTextFile(
+      baseline,
+      HEAD + "C1,a,holds,40,38,,,,0.9,holds,true,\n",
+    );
+    await Deno.mkdir(`${dir}/same`);
+    await Deno.writeTextFile(
+      `${dir}/same/summary.csv`,
+      HEAD + "C1,a,holds,40,37,,,,0.9,holds,true,\n",
+    );
+    await Deno.mkdir(`${dir}/worse`);
+    await Deno.writeTextFile(
+      `${dir}/worse/summary.csv`,
+      HEAD + "C1,a,holds,40,20,,,,0.9,fails,false,\n",
+    );
+    await Deno.writeTextFile(
+      `${dir}/corrupt.csv`,
+      HEAD + "C1,a,holds,40,41,,,,0.9,holds,true,\n",
+    );
+
+    await t.step(
+      "0 when nothing dropped, with the Markdown table on stdout",
+      async () => {
+        const io = capture();
+        assert.equal(
+          await regressMain([
+            "--baseline",
+            baseline,
+            "--current",
+            `${dir}/same`,
+          ], io),
+          0,
+        );
+        assert.ok(
+          io.stdout.join("\n").includes(
+            "| C1 | a | holds | 38/40 (0.950) | 37/40 (0.925) |",
+          ),
+        );
+        assert.deepEqual(io.stderr, []);
+      },
+    );
+
+    await t.step("1 on a significant drop", async () => {
+      const io = capture();
+      assert.equal(
+        await regressMain(
+          ["--baseline", baseline, "--current", `${dir}/worse`],
+          io,
+        ),
+        1,
+      );
+      assert.ok(io.stdout.join("\n").includes("**drop**"));
+      assert.match(io.stderr.join("\n"), /dropped/);
+      // --current may name the csv file itself; --alpha is honored.
+      const tiny = capture();
+      assert.equal(
+        await regressMain([
+          "--baseline",
+          baseline,
+          "--current",
+          `${dir}/worse/summary.csv`,
+          "--alpha",
+          "1e-12",
+        ], tiny),
+        0,
+      );
+    });
+
+    await t.step("2 on bad input", async () => {
+      const cases: [string[], RegExp][] = [
+        [["--bogus"], /bogus/],
+        [["--baseline", baseline], /--current are required/],
+        [
+          ["--baseline", baseline, "--current", `${dir}/same`, "extra"],
+          /unexpected argument/,
+        ],
+        [
+          ["--baseline", `${dir}/nope.csv`, "--current", `${dir}/same`],
+          /cannot read the baseline/,
+        ],
+        [
+          ["--baseline", baseline, "--current", `${dir}/nowhere`],
+          /cannot read the current/,
+        ],
+        [
+          ["--baseline", `${dir}/corrupt.csv`, "--current", `${dir}/same`],
+          /exceeds trials/,
+        ],
+        [
+          ["--baseline", baseline, "--current", `${dir}/same`, "--alpha", "2"],
+          /--alpha/,
+        ],
+      ];
+      for (const [args, pattern] of cases) {
+        const io = capture();
+        assert.equal(await regressMain(args, io), 2, args.join(" "));
+        assert.match(io.stderr.join("\n"), pattern);
+        assert.ok(io.stderr[0].startsWith("error: "));
+      }
+    });
+
+    await t.step("--help prints usage", async () => {
+      const io = capture();
+      assert.equal(await regressMain(["--help"], io), 0);
+      assert.match(io.stdout[0], /^usage: deno task regress/);
+    });
+
+    await t.step("reportError shows a stack only for unexpected errors", () => {
+      const io = capture();
+      assert.equal(reportError(new UsageError("plain"), io), 2);
+      assert.equal(io.stderr[0], "error: plain");
+      reportError(new RangeError("bug"), io);
+      assert.match(io.stderr[1], /RangeError: bug\n\s+at /);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("regressMain: a baseline check missing from the current run exits 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/baseline.csv`,
+      HEAD +
+        "C1,a,holds,40,38,,,,0.9,holds,true,\nC1,b,holds,40,38,,,,0.9,holds,true,\n",
+    );
+    await Deno.mkdir(`${dir}/cur`);
+    await Deno.writeTextFile(
+      `${dir}/cur/summary.csv`,
+      HEAD + "C1,a,holds,40,38,,,,0.9,holds,true,\n",
+    );
+    const io = capture();
+    const code = await regressMain([
+      "--baseline",
+      `${dir}/baseline.csv`,
+      "--current",
+      `${dir}/cur`,
+    ], io);
+    assert.equal(code, 1);
+    assert.match(io.stderr.join("\n"), /missing/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

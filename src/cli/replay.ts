@@ -1,0 +1,128 @@
+/**
+ * `deno task replay --claim ID --config KEY --trial I [--seed S] [--profile P]
+ * [--backend B]`: run one trial of a claim alone, from the same seed as in a
+ * report (`trialSeed(S, ID, KEY, I)`, or `--trial-seed N` to give the seed
+ * of a trial row directly), and print its result as JSON: checks, status and
+ * every measured value. The row of `trials/<ID>.csv` with that config, trial
+ * and seed is reproduced.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { backendAvailable, type BackendChoice } from "../backend/backends.ts";
+import { claimById, claims, initWorker } from "../claims/registry.ts";
+import { integerFlag } from "./claims.ts";
+import { type Io, reportError } from "./regress.ts";
+import { trialSeed } from "../model/rng.ts";
+import type { Profile, TrialResult } from "../claims/types.ts";
+import { UsageError } from "../base/usage_error.ts";
+
+const USAGE =
+  `usage: deno task replay --claim ID --config KEY (--trial I | --trial-seed N)
+                         [--seed S] [--profile ci|paper] [--backend auto|wasm|blas|cpu]
+
+Runs one trial alone and prints its result as JSON. KEY is the "config" column
+of trials/<ID>.csv; I its "trial" column; S the run seed (default 1). With
+--trial-seed, N is the "seed" column itself.`;
+
+/** Entry point; returns the exit code (0 replayed, 2 bad input). */
+export async function replayMain(args: string[], io: Io): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        claim: { type: "string" },
+        config: { type: "string" },
+        trial: { type: "string" },
+        "trial-seed": { type: "string" },
+        seed: { type: "string" },
+        profile: { type: "string" },
+        backend: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const claim = claimById(values.claim ?? "");
+    if (claim === undefined) {
+      throw new UsageError(
+        `--claim must be one of ${claims.map((c) => c.id).join(", ")}, got "${
+          values.claim ?? ""
+        }"`,
+      );
+    }
+    const profile = (values.profile ?? "ci") as Profile;
+    if (profile !== "ci" && profile !== "paper") {
+      throw new UsageError(
+        `--profile must be ci or paper, got "${values.profile}"`,
+      );
+    }
+    const configs = claim.configs(profile);
+    const config = configs.find((c) => c.key === values.config);
+    if (config === undefined) {
+      const other: Profile = profile === "ci" ? "paper" : "ci";
+      if (claim.configs(other).some((c) => c.key === values.config)) {
+        throw new UsageError(
+          `--config "${values.config}" is a ${other}-profile configuration of ${claim.id}: add --profile ${other}`,
+        );
+      }
+      throw new UsageError(
+        `--config must be one of the ${claim.id} ${profile} configurations: ${
+          configs.map((c) => `"${c.key}"`).join(", ")
+        }, got "${values.config ?? ""}"`,
+      );
+    }
+    const optional = (flag: string, text: string | undefined) =>
+      text === undefined ? undefined : integerFlag(flag, text, 0);
+    const trial = optional("trial", values.trial);
+    const direct = optional("trial-seed", values["trial-seed"]);
+    const runSeed = optional("seed", values.seed) ?? 1;
+    if ((trial === undefined) === (direct === undefined)) {
+      throw new UsageError("give exactly one of --trial I and --trial-seed N");
+    }
+    const backend = (values.backend ?? "auto") as BackendChoice;
+    if (!["auto", "wasm", "blas", "cpu"].includes(backend)) {
+      throw new UsageError(
+        `--backend must be auto, wasm, blas or cpu, got "${values.backend}"`,
+      );
+    }
+    if (backend === "blas" && !backendAvailable("blas")) {
+      throw new UsageError(
+        "--backend blas: OpenBLAS (libopenblas.so.0) is not available",
+      );
+    }
+    const seed = direct ?? trialSeed(runSeed, claim.id, config.key, trial!);
+    await initWorker(backend);
+    const result: TrialResult = await claim.runTrial(
+      { claim: claim.id, config: config.key, trial: trial ?? -1, seed },
+      config,
+    );
+    io.out(
+      JSON.stringify(
+        {
+          claim: claim.id,
+          config: config.key,
+          trial: trial ?? null,
+          seed,
+          ...result,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(
+    await replayMain(Deno.args, { out: console.log, err: console.error }),
+  );
+}

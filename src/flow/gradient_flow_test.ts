@@ -1,0 +1,375 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { backendAvailable, initBackend } from "../backend/backends.ts";
+import { clusterModel, sampleClusters } from "../model/data.ts";
+import {
+  autoEngine,
+  createFlowEngine,
+  type FlowData,
+  type FlowEngineKind,
+  type FlowForm,
+  type FlowOptions,
+  gradientFlow,
+  lossWeights,
+} from "./gradient_flow.ts";
+import {
+  initialWeights,
+  type NetworkWeights,
+  neuronBalance,
+  parameterNormSquared,
+} from "../model/network.ts";
+import { loadOpenBlas } from "../backend/openblas.ts";
+import { Rng } from "../model/rng.ts";
+
+// The tfjs engine runs on wasm (the cpu backend would make `auto` native).
+await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
+const noBlas = loadOpenBlas() === null;
+/** Engines to run where OpenBLAS is present. */
+const ENGINES: FlowEngineKind[] = noBlas ? ["tfjs"] : ["tfjs", "native"];
+
+/** A cluster instance with a small initialization. */
+function instance(
+  seed: number,
+  p: { d: number; k: number; n: number; m: number; initScale?: number },
+): { data: FlowData; init: NetworkWeights } {
+  const rng = new Rng(seed);
+  const model = clusterModel(rng, { d: p.d, k: p.k });
+  const s = sampleClusters(rng, model, p.n);
+  const init = initialWeights(rng, p.d, p.m, p.initScale ?? 1e-3);
+  return { data: { n: p.n, d: p.d, x: s.x, y: s.y }, init };
+}
+
+/** All parameters of a network as one float64 vector (W, b, v). */
+function flat(w: NetworkWeights): Float64Array {
+  const out = new Float64Array(w.w.length + 2 * w.m);
+  out.set(w.w);
+  out.set(w.b, w.w.length);
+  out.set(w.v, w.w.length + w.m);
+  return out;
+}
+
+/** ‖a - b‖ / ‖b‖. */
+function relativeDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** |a - b| / |b|. */
+function relative(a: number, b: number): number {
+  return Math.abs(a - b) / Math.abs(b);
+}
+
+/** The loss L(θ) in float64, θ flattened as (W, b, v). */
+function lossAt(
+  theta: Float64Array,
+  data: FlowData,
+  d: number,
+  m: number,
+): number {
+  let total = 0;
+  for (let i = 0; i < data.n; i++) {
+    let out = 0;
+    for (let r = 0; r < m; r++) {
+      let z = theta[m * d + r];
+      for (let t = 0; t < d; t++) z += theta[r * d + t] * data.x[i * d + t];
+      out += theta[m * d + m + r] * Math.max(z, 0);
+    }
+    total += Math.log1p(Math.exp(-data.y[i] * out));
+  }
+  return total / data.n;
+}
+
+/** The balanced starting point used for the one-point problem. */
+function onePoint(): { data: FlowData; init: NetworkWeights } {
+  return {
+    data: {
+      n: 1,
+      d: 2,
+      x: new Float32Array([1, 0.5]),
+      y: new Float32Array([1]),
+    },
+    init: {
+      d: 2,
+      m: 1,
+      w: new Float32Array([0.3, -0.2]),
+      b: new Float32Array([0.1]),
+      v: new Float32Array([0.5]),
+    },
+  };
+}
+
+for (const engine of ENGINES) {
+  Deno.test(`one point, one neuron (${engine}): conserved balance, falling loss`, () => {
+    const { data, init } = onePoint();
+    const losses: number[] = [];
+    const steps = Array.from({ length: 3001 }, (_, s) => s);
+    const result = gradientFlow(data, init, {
+      engine,
+      stepFraction: 2e-3,
+      maxSteps: 3000,
+      checkpointSteps: steps,
+      onCheckpoint: (p) => losses.push(p.log10Loss),
+    });
+    assert.equal(result.engine, engine);
+    assert.equal(result.separatedAtStep, 0); // N(x) > 0 from the start
+    assert.ok(result.status === "converged", result.status);
+    assert.ok(result.steps > 100);
+    for (let s = 1; s < losses.length; s++) {
+      assert.ok(losses[s] < losses[s - 1], `loss rose at step ${s}`);
+    }
+    // v² - ‖w‖² - b² is conserved by the flow, up to the Euler error.
+    const before = neuronBalance(init)[0],
+      after = neuronBalance(result.weights)[0];
+    const scale = parameterNormSquared(result.weights);
+    assert.ok(Math.abs(after - before) / scale < 1e-3);
+    assert.ok(result.conservedDrift < 1e-3, `${result.conservedDrift}`);
+    assert.ok(relative(result.normSquared, scale) < 1e-6);
+    // The limit direction maximizes q/‖θ‖², whose maximum is ‖(x, 1)‖/2.
+    assert.ok(relative(result.normalizedMargin, Math.sqrt(2.25) / 2) < 1e-2);
+  });
+
+  for (const form of ["plain", "span"] as FlowForm[]) {
+    Deno.test(`one Euler step (${engine}, ${form}) is -ε‖θ‖ ∇L/‖∇L‖ by finite differences`, () => {
+      const { data, init } = instance(7, {
+        d: 6,
+        k: 2,
+        n: 5,
+        m: 4,
+        initScale: 0.8,
+      });
+      const { d, m } = init;
+      const stepFraction = 0.01;
+      const result = gradientFlow(data, init, {
+        engine,
+        form,
+        stepFraction,
+        maxSteps: 1,
+      });
+      assert.equal(result.steps, 1);
+      assert.equal(result.form, form);
+      const theta = flat(init);
+      // Central differences of L in float64.
+      const grad = new Float64Array(theta.length);
+      const delta = 1e-6;
+      for (let j = 0; j < theta.length; j++) {
+        const plus = theta.slice(), minus = theta.slice();
+        plus[j] += delta;
+        minus[j] -= delta;
+        grad[j] = (lossAt(plus, data, d, m) - lossAt(minus, data, d, m)) /
+          (2 * delta);
+      }
+      const loss = lossAt(theta, data, d, m);
+      let gradNorm = 0, thetaNorm = 0;
+      for (let j = 0; j < theta.length; j++) {
+        gradNorm += grad[j] ** 2;
+        thetaNorm += theta[j] ** 2;
+      }
+      gradNorm = Math.sqrt(gradNorm);
+      thetaNorm = Math.sqrt(thetaNorm);
+      const after = flat(result.weights);
+      const expected = theta.map((_, j) =>
+        -stepFraction * thetaNorm * grad[j] / gradNorm
+      );
+      const actual = after.map((t, j) => t - theta[j]);
+      assert.ok(
+        relativeDistance(actual, expected) < 1e-4,
+        `${relativeDistance(actual, expected)}`,
+      );
+      // Time change: t₁ = h / L with h‖∇L/L‖ = ε‖θ‖.
+      const t1 = stepFraction * thetaNorm / (gradNorm / loss) / loss;
+      assert.ok(Math.abs(result.log10Time - Math.log10(t1)) < 1e-5);
+    });
+  }
+}
+
+Deno.test("plain and span forms follow the same path", async (t) => {
+  const { data, init } = instance(11, { d: 60, k: 4, n: 16, m: 8 });
+  for (const engine of ENGINES) {
+    await t.step(`first 50 steps agree (${engine})`, () => {
+      const options: FlowOptions = { engine, maxSteps: 50, stepFraction: 0.01 };
+      const plain = gradientFlow(data, init, { ...options, form: "plain" });
+      const span = gradientFlow(data, init, { ...options, form: "span" });
+      assert.equal(plain.form, "plain");
+      assert.equal(span.form, "span");
+      const gap = relativeDistance(flat(span.weights), flat(plain.weights));
+      assert.ok(gap < 1e-4, `${gap}`);
+      assert.ok(relative(span.normSquared, plain.normSquared) < 1e-4);
+    });
+    await t.step(`whole runs agree (${engine})`, () => {
+      const options: FlowOptions = { engine, stepFraction: 0.01 };
+      const plain = gradientFlow(data, init, { ...options, form: "plain" });
+      const span = gradientFlow(data, init, { ...options, form: "span" });
+      assert.equal(plain.status, "converged");
+      assert.equal(span.status, plain.status);
+      assert.equal(span.separatedAtStep, plain.separatedAtStep);
+      assert.ok(
+        relative(span.normalizedMargin, plain.normalizedMargin) < 1e-2,
+        `${span.normalizedMargin} vs ${plain.normalizedMargin}`,
+      );
+    });
+  }
+});
+
+Deno.test({
+  name: "native and tfjs engines follow the same path",
+  ignore: noBlas,
+  fn: async (t) => {
+    // d > n: span form and the plain form's Gram route; d ≤ n: plain direct.
+    const cases: [string, { d: number; k: number; n: number; m: number }][] = [
+      ["d > n", { d: 60, k: 4, n: 16, m: 8 }],
+      ["d ≤ n", { d: 12, k: 3, n: 24, m: 6 }],
+    ];
+    for (const [label, size] of cases) {
+      const { data, init } = instance(3, size);
+      const forms: FlowForm[] = size.d > size.n ? ["plain", "span"] : ["plain"];
+      for (const form of forms) {
+        await t.step(`${label}, ${form}: first steps`, () => {
+          const options: FlowOptions = {
+            form,
+            maxSteps: 30,
+            stepFraction: 0.01,
+          };
+          const tfjs = gradientFlow(data, init, { ...options, engine: "tfjs" });
+          const native = gradientFlow(data, init, {
+            ...options,
+            engine: "native",
+          });
+          assert.equal(native.engine, "native");
+          const gap = relativeDistance(
+            flat(native.weights),
+            flat(tfjs.weights),
+          );
+          assert.ok(gap < 1e-4, `${gap}`);
+          assert.ok(relative(native.log10Time, tfjs.log10Time) < 1e-4);
+        });
+        await t.step(`${label}, ${form}: whole runs`, () => {
+          const options: FlowOptions = { form, stepFraction: 0.01 };
+          const tfjs = gradientFlow(data, init, { ...options, engine: "tfjs" });
+          const native = gradientFlow(data, init, {
+            ...options,
+            engine: "native",
+          });
+          assert.equal(tfjs.status, "converged");
+          assert.equal(native.status, tfjs.status);
+          assert.equal(native.separatedAtStep, tfjs.separatedAtStep);
+          assert.ok(
+            relative(native.normalizedMargin, tfjs.normalizedMargin) < 1e-2,
+            `${native.normalizedMargin} vs ${tfjs.normalizedMargin}`,
+          );
+          assert.ok(native.conservedDrift < 0.05);
+        });
+      }
+    }
+  },
+});
+
+Deno.test("engine choice: auto is native on the cpu backend with OpenBLAS", async () => {
+  assert.equal(autoEngine(), "tfjs"); // wasm (or cpu without OpenBLAS)
+  await initBackend("cpu");
+  try {
+    assert.equal(autoEngine(), noBlas ? "tfjs" : "native");
+  } finally {
+    await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
+  }
+});
+
+Deno.test("the tfjs engine releases every tensor", () => {
+  const { data, init } = instance(5, { d: 30, k: 3, n: 12, m: 6 });
+  const before = tf.memory().numTensors;
+  for (const form of ["plain", "span"] as FlowForm[]) {
+    gradientFlow(data, init, { engine: "tfjs", form, maxSteps: 60 });
+    const engine = createFlowEngine(data, init, { engine: "tfjs", form });
+    engine.forward(); // stopped mid-step, as on a stop rule
+    engine.dispose();
+  }
+  gradientFlow(data, init, { engine: "tfjs", stepFraction: 1e3 });
+  assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("statuses: not-separated, budget, margin-cap, diverged", async (t) => {
+  const { data, init } = instance(5, { d: 40, k: 4, n: 16, m: 8 });
+  for (const engine of ENGINES) {
+    await t.step(`not-separated (${engine})`, () => {
+      const r = gradientFlow(data, init, { engine, maxSteps: 3 });
+      assert.equal(r.status, "not-separated");
+      assert.equal(r.steps, 3);
+      assert.equal(r.separatedAtStep, -1);
+      assert.ok(Number.isNaN(r.log10TimeSeparated));
+      assert.ok(Number.isFinite(r.log10Time));
+    });
+    await t.step(`budget and margin-cap (${engine})`, () => {
+      const free = gradientFlow(data, init, { engine, stepFraction: 0.02 });
+      assert.ok(free.separatedAtStep >= 0);
+      const budget = gradientFlow(data, init, {
+        engine,
+        stepFraction: 0.02,
+        maxSteps: free.separatedAtStep + 5,
+      });
+      assert.equal(budget.status, "budget");
+      assert.equal(budget.steps, free.separatedAtStep + 5);
+      const cap = gradientFlow(data, init, {
+        engine,
+        stepFraction: 0.02,
+        maxMargin: 1e-6,
+      });
+      assert.equal(cap.status, "margin-cap");
+      assert.equal(cap.steps, cap.separatedAtStep);
+    });
+    await t.step(`diverged (${engine})`, () => {
+      const x = data.x.slice();
+      x[3] = NaN;
+      const nan = gradientFlow({ ...data, x }, init, { engine });
+      assert.equal(nan.status, "diverged");
+      assert.equal(nan.steps, 0);
+      const huge = gradientFlow(data, init, {
+        engine,
+        stepFraction: 1e3,
+        maxMargin: Infinity,
+      });
+      // A step of 1000‖θ‖ either overflows or kills every neuron, after
+      // which the gradient is exactly zero (a stationary point).
+      assert.ok(["diverged", "stuck"].includes(huge.status), huge.status);
+    });
+  }
+});
+
+Deno.test("time change: log10 t increases, separation is recorded", () => {
+  const { data, init } = instance(13, { d: 40, k: 4, n: 16, m: 8 });
+  const seen: { step: number; time: number; loss: number }[] = [];
+  const result = gradientFlow(data, init, {
+    stepFraction: 0.02,
+    checkpointSteps: Array.from({ length: 4001 }, (_, s) => s),
+    onCheckpoint: (p) =>
+      seen.push({ step: p.step, time: p.log10Time, loss: p.log10Loss }),
+  });
+  assert.equal(seen[0].time, -Infinity);
+  for (let s = 1; s < seen.length; s++) {
+    assert.equal(seen[s].step, s);
+    assert.ok(seen[s].time > seen[s - 1].time);
+  }
+  const k = result.separatedAtStep;
+  assert.ok(k > 0);
+  const threshold = Math.log10(Math.LN2 / data.n);
+  assert.ok(seen[k].loss < threshold && seen[k - 1].loss >= threshold);
+  assert.equal(result.log10TimeSeparated, seen[k].time);
+  assert.ok(result.log10TimeSeparated < result.log10Time);
+  assert.equal(result.log10Time, seen[seen.length - 1].time);
+  assert.equal(seen.length, result.steps + 1);
+});
+
+Deno.test("lossWeights stays finite when the loss underflows", () => {
+  // q = (2000, 2003): L ≈ e^{-2000}/2, c = (1, -e^{-3}) / (1 + e^{-3}).
+  const w = lossWeights(
+    new Float64Array([2000, -2003]),
+    new Float32Array([1, -1]),
+  );
+  const logLoss = -2000 + Math.log1p(Math.exp(-3)) - Math.log(2);
+  assert.ok(Math.abs(w.logLoss - logLoss) < 1e-9);
+  assert.ok(Math.abs(w.coefficients[0] - 1 / (1 + Math.exp(-3))) < 1e-6);
+  assert.ok(Math.abs(w.coefficients[1] + 1 / (1 + Math.exp(3))) < 1e-6);
+  assert.equal(w.minMargin, 2000);
+});

@@ -1,0 +1,187 @@
+/**
+ * The two-layer ReLU network of the paper, N(x; θ) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)
+ * with θ = (W, b, v) all trained: its weights as plain arrays, a small random
+ * initialization from our own generator, and its output, θ-gradient and
+ * input-gradient evaluated with tfjs tensors.
+ *
+ * N is 2-homogeneous in θ: N(x; cθ) = c² N(x; θ) for c > 0, so
+ * ⟨θ, ∇_θ N(x; θ)⟩ = 2 N(x; θ) (Euler's identity, with the relu derivative
+ * 1[z > 0]); the gradient-flow integrator uses it to track ‖θ‖² exactly.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "./rng.ts";
+
+/** Transpose a rows×cols row-major matrix into a new cols×rows one. */
+export function transposeRows(
+  a: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  }
+  return out;
+}
+
+/** Weights of a two-layer network as row-major float32 arrays. */
+export interface NetworkWeights {
+  /** Input dimension. */
+  d: number;
+  /** Width (number of hidden neurons). */
+  m: number;
+  /** First-layer weights, m×d row-major (row r is w_r). */
+  w: Float32Array;
+  /** Biases b_r. */
+  b: Float32Array;
+  /** Output weights v_r. */
+  v: Float32Array;
+}
+
+/**
+ * A small random initialization at scale α: w_r ~ N(0, α²/d·I_d) (so
+ * ‖w_r‖ ≈ α), b_r ~ N(0, α²), v_r ~ N(0, α²). All draws come from `rng`.
+ */
+export function initialWeights(
+  rng: Rng,
+  d: number,
+  m: number,
+  initScale: number,
+): NetworkWeights {
+  if (!(initScale > 0)) {
+    throw new RangeError(`initScale must be > 0, got ${initScale}`);
+  }
+  const w = Float32Array.from(rng.normalArray(m * d, initScale / Math.sqrt(d)));
+  const b = Float32Array.from(rng.normalArray(m, initScale));
+  const v = Float32Array.from(rng.normalArray(m, initScale));
+  return { d, m, w, b, v };
+}
+
+/** ‖θ‖² = ‖W‖² + ‖b‖² + ‖v‖², in double precision. */
+export function parameterNormSquared(weights: NetworkWeights): number {
+  let s = 0;
+  for (const a of [weights.w, weights.b, weights.v]) {
+    for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  }
+  return s;
+}
+
+/**
+ * Per-neuron v_r² - ‖w_r‖² - b_r², the quantities gradient flow conserves
+ * exactly.
+ */
+export function neuronBalance(weights: NetworkWeights): Float64Array {
+  const { d, m, w, b, v } = weights;
+  const out = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += w[r * d + t] * w[r * d + t];
+    out[r] = v[r] * v[r] - s - b[r] * b[r];
+  }
+  return out;
+}
+
+/** Multiply a batch of points by W from the right and add b: Z = X Wᵀ + b (n×m). */
+export function preActivations(
+  weights: NetworkWeights,
+  x: Float32Array,
+  n: number,
+): Float32Array {
+  const { d, m } = weights;
+  return tf.tidy(() => {
+    const xs = tf.tensor2d(x, [n, d]);
+    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
+    return tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
+  }).dataSync() as Float32Array;
+}
+
+/**
+ * Network outputs N(x_i) for n points (n×d row-major).
+ *
+ * @example
+ * ```ts
+ * import { networkOutputs } from "./network.ts";
+ * import { initBackend } from "../backend/backends.ts";
+ * import assert from "node:assert/strict";
+ * await initBackend("cpu");
+ * const weights = {
+ *   d: 2, m: 2,
+ *   w: new Float32Array([1, 0, 0, 1]),
+ *   b: new Float32Array([0, -1]),
+ *   v: new Float32Array([1, -2]),
+ * };
+ * const out = networkOutputs(weights, new Float32Array([3, 4]), 1);
+ * assert.equal(out[0], 3 - 2 * 3);
+ * ```
+ */
+export function networkOutputs(
+  weights: NetworkWeights,
+  x: Float32Array,
+  n: number,
+): Float64Array {
+  const z = preActivations(weights, x, n);
+  const { m, v } = weights;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let r = 0; r < m; r++) {
+      const zr = z[i * m + r];
+      if (zr > 0) s += v[r] * zr;
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * Input gradients ∇_x N(x_i) = Σ_r v_r 1[z_ri > 0] w_r for n points, n×d
+ * row-major.
+ */
+export function inputGradients(
+  weights: NetworkWeights,
+  x: Float32Array,
+  n: number,
+): Float32Array {
+  const { d, m } = weights;
+  return tf.tidy(() => {
+    const xs = tf.tensor2d(x, [n, d]);
+    const w = tf.tensor2d(weights.w, [m, d]);
+    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
+    const z = tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
+    const coeff = tf.mul(
+      tf.step(z),
+      tf.reshape(tf.tensor1d(weights.v), [1, m]),
+    );
+    return tf.matMul(coeff, w);
+  }).dataSync() as Float32Array;
+}
+
+/**
+ * The θ-gradient of N at each of n points, as an n×(m·d + 2m) row-major
+ * matrix with blocks (∂/∂W row-major, ∂/∂b, ∂/∂v):
+ * ∂N/∂w_r = v_r s_r x, ∂N/∂b_r = v_r s_r, ∂N/∂v_r = relu(z_r), s_r = 1[z_r > 0].
+ * Meant for checks on small networks (it has n·m·d entries).
+ */
+export function parameterGradients(
+  weights: NetworkWeights,
+  x: Float32Array,
+  n: number,
+): Float64Array {
+  const { d, m, v } = weights;
+  const z = preActivations(weights, x, n);
+  const p = m * d + 2 * m;
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < m; r++) {
+      const zr = z[i * m + r];
+      if (zr <= 0) continue;
+      for (let t = 0; t < d; t++) out[i * p + r * d + t] = v[r] * x[i * d + t];
+      out[i * p + m * d + r] = v[r];
+      out[i * p + m * d + m + r] = zr;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+/**
+ * The worker side of a parallel run. {@linkcode runClaims} starts each
+ * worker on this module and talks to it with the messages below:
+ *
+ * 1. `init` (module URL, backend, profile, trials override): the worker
+ *    imports the module (which exports `claims: ClaimSpec[]` and optionally
+ *    `initWorker(backend)`), calls `initWorker` and answers `ready` or
+ *    `init-error`.
+ * 2. `trial` (a task): the worker runs the claim's `runTrial` on the
+ *    task's configuration and answers `result` (with the wall time) or
+ *    `threw` (with the error message).
+ *
+ * A worker runs one trial at a time; the main thread hands it the next task
+ * when it answers (dynamic scheduling).
+ *
+ * @module
+ */
+
+import type { ClaimConfig, ClaimSpec, Profile, TrialTask } from "../claims/types.ts";
+
+/** Main thread → worker: load the claims module and initialize the backend. */
+export interface InitMessage {
+  /** Message kind. */
+  type: "init";
+  /** URL of a module exporting `claims` and optionally `initWorker`. */
+  module: string;
+  /** Backend name passed to `initWorker`. */
+  backend: string;
+  /** Size profile of the run. */
+  profile: Profile;
+  /** Trials override of the run, or `null`. */
+  trials: number | null;
+}
+
+/** Main thread → worker: run one trial. */
+export interface TrialMessage {
+  /** Message kind. */
+  type: "trial";
+  /** The trial to run. */
+  task: TrialTask;
+}
+
+/** Worker → main thread. */
+export type WorkerReply =
+  | { type: "ready" }
+  | { type: "init-error"; message: string }
+  | { type: "result"; result: unknown; ms: number }
+  | { type: "threw"; message: string; ms: number };
+
+/** What a worker module exports. */
+export interface WorkerModule {
+  /** The claims the worker can run. */
+  claims: ClaimSpec[];
+  /** Optional backend initialization, called once before the first trial. */
+  initWorker?: (backend: string) => void | Promise<void>;
+}
+
+/** Message text of a thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Find a task's claim and configuration (with the trials override applied)
+ * in a list of claims; throws when either is unknown.
+ */
+export function findConfig(
+  claims: ClaimSpec[],
+  task: TrialTask,
+  profile: Profile,
+  trials: number | null,
+  cache: Map<string, ClaimConfig[]> = new Map(),
+): { claim: ClaimSpec; config: ClaimConfig } {
+  const claim = claims.find((c) => c.id === task.claim);
+  if (claim === undefined) throw new Error(`unknown claim "${task.claim}"`);
+  let configs = cache.get(claim.id);
+  if (configs === undefined) {
+    configs = claim.configs(profile).map((c) => ({
+      ...c,
+      trials: trials ?? c.trials,
+    }));
+    cache.set(claim.id, configs);
+  }
+  const config = configs.find((c) => c.key === task.config);
+  if (config === undefined) {
+    throw new Error(`claim ${claim.id} has no configuration "${task.config}"`);
+  }
+  return { claim, config };
+}
+
+/** The worker's message loop. */
+function serve(): void {
+  const scope = globalThis as unknown as {
+    onmessage: ((event: MessageEvent) => void) | null;
+    postMessage(message: WorkerReply): void;
+  };
+  let loaded: WorkerModule | null = null;
+  let profile: Profile = "ci";
+  let trials: number | null = null;
+  const cache = new Map<string, ClaimConfig[]>();
+
+  async function handle(message: InitMessage | TrialMessage): Promise<void> {
+    if (message.type === "init") {
+      try {
+        const mod = await import(message.module) as WorkerModule;
+        if (!Array.isArray(mod.claims)) {
+          throw new Error(`${message.module} does not export "claims"`);
+        }
+        if (typeof mod.initWorker === "function") {
+          await mod.initWorker(message.backend);
+        }
+        loaded = mod;
+        profile = message.profile;
+        trials = message.trials;
+        scope.postMessage({ type: "ready" });
+      } catch (error) {
+        scope.postMessage({ type: "init-error", message: errorMessage(error) });
+      }
+      return;
+    }
+    const start = performance.now();
+    try {
+      if (loaded === null) throw new Error("worker got a trial before init");
+      const { claim, config } = findConfig(
+        loaded.claims,
+        message.task,
+        profile,
+        trials,
+        cache,
+      );
+      const result = await claim.runTrial(message.task, config);
+      scope.postMessage({
+        type: "result",
+        result,
+        ms: performance.now() - start,
+      });
+    } catch (error) {
+      scope.postMessage({
+        type: "threw",
+        message: errorMessage(error),
+        ms: performance.now() - start,
+      });
+    }
+  }
+
+  scope.onmessage = (event: MessageEvent) => {
+    void handle(event.data as InitMessage | TrialMessage);
+  };
+}
+
+if (
+  import.meta.main &&
+  typeof (globalThis as Record<string, unknown>).WorkerGlobalScope ===
+    "function"
+) {
+  serve();
+}
