@@ -27,7 +27,12 @@ import {
 } from "../backend/backends.ts";
 import { type ProgressOptions, ProgressReporter } from "./progress.ts";
 import { type Io, reportError } from "./regress.ts";
-import { type Format, FORMATS, parseFormats, runClaims } from "../runner/run.ts";
+import {
+  type Format,
+  FORMATS,
+  parseFormats,
+  runClaims,
+} from "../runner/run.ts";
 import { formatShard, parseShard, type Shard } from "../runner/shard.ts";
 import { summaryTableMarkdown } from "../report/summary.ts";
 import type { ClaimConfig, ClaimSpec, Profile } from "../claims/types.ts";

@@ -16,7 +16,12 @@
  * @module
  */
 
-import type { ClaimConfig, ClaimSpec, Profile, TrialTask } from "../claims/types.ts";
+import type {
+  ClaimConfig,
+  ClaimSpec,
+  Profile,
+  TrialTask,
+} from "../claims/types.ts";
 
 /** Main thread → worker: load the claims module and initialize the backend. */
 export interface InitMessage {

@@ -36,7 +36,8 @@ Deno.test("the worker runs trials exactly like the main thread", async () => {
   try {
     const early = await ask(worker, { type: "trial", task });
     assert.equal(early.type, "threw");
-    const module = new URL("../../fixtures/fake_claims.ts", import.meta.url).href;
+    const module =
+      new URL("../../fixtures/fake_claims.ts", import.meta.url).href;
     const init = {
       type: "init",
       module,
@@ -86,7 +87,8 @@ Deno.test("a failing init is reported, not thrown", async () => {
     type: "module",
   });
   try {
-    const module = new URL("../../fixtures/fake_claims.ts", import.meta.url).href;
+    const module =
+      new URL("../../fixtures/fake_claims.ts", import.meta.url).href;
     const explode = await ask(worker, {
       type: "init",
       module,
