@@ -42,13 +42,13 @@
 export * from "./src/claims/types.ts";
 export { hashString, Rng, trialSeed } from "./src/model/rng.ts";
 export * from "./src/model/data.ts";
+export * from "./src/model/weights.ts";
 export * from "./src/model/network.ts";
 export * from "./src/flow/gradient_flow.ts";
 export {
   flipRadius,
   flipRadiusAlong,
   networkOutput,
-  type TwoLayerWeights,
 } from "./src/measure/flip_radius.ts";
 export {
   certifiedRadius,
@@ -60,7 +60,6 @@ export {
   type KktOptions,
   type KktReport,
   kktResidual,
-  type NetworkParams,
 } from "./src/measure/kkt.ts";
 export * from "./src/stats/stats.ts";
 export {

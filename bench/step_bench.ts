@@ -26,9 +26,10 @@ import {
   type FlowForm,
   lossWeights,
 } from "../src/flow/gradient_flow.ts";
-import { initialWeights, type NetworkWeights } from "../src/model/network.ts";
+import { initialWeights } from "../src/model/network.ts";
 import { loadOpenBlas } from "../src/backend/openblas.ts";
 import { Rng } from "../src/model/rng.ts";
+import { type NetworkWeights } from "../src/model/weights.ts";
 
 /** Problem sizes (d, m, n). */
 const SIZES: [number, number, number][] = [[1000, 512, 200], [2000, 100, 200]];
@@ -49,7 +50,7 @@ function problem(
   d: number,
   m: number,
   n: number,
-): { data: FlowData; init: NetworkWeights } {
+): { data: FlowData; init: NetworkWeights<Float32Array> } {
   const rng = new Rng(2023);
   const model = clusterModel(rng, { d, k: 10 });
   const s = sampleClusters(rng, model, n);
@@ -69,7 +70,7 @@ interface Running {
 /** Start an engine on a problem. */
 function start(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   form: FlowForm,
   engine: FlowEngineKind,
 ): Running {

@@ -21,7 +21,7 @@ import {
   trainInstance,
   unlessDegenerate,
 } from "../model/instance.ts";
-import { type NetworkWeights, preActivations } from "../model/network.ts";
+import { preActivations } from "../model/network.ts";
 import type { Rng } from "../model/rng.ts";
 import { median, quantile } from "../stats/stats.ts";
 import type {
@@ -33,6 +33,7 @@ import type {
 } from "./types.ts";
 import { flipRadiusHistogram } from "../plot/plots.ts";
 import { column } from "./records.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** Named constants of C4. */
 export const c4Constants = {
@@ -112,7 +113,7 @@ export interface FlipMeasurements {
 
 /** Measure exact flip radii along the C4 direction and random directions. */
 export function measureFlips(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   x: Float32Array,
   y: Float32Array,
   n: number,
@@ -209,7 +210,7 @@ export function pooledRatios(records: TrialRecord[]): number[] {
  */
 export function flipsOnTestSet(
   instance: Instance,
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
 ): FlipMeasurements & { scale: number } {
   const { model, test, params } = instance;
   const scale = Math.sqrt(params.d / params.k);

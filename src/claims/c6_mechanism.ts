@@ -24,9 +24,10 @@ import {
   trainInstance,
   unlessDegenerate,
 } from "../model/instance.ts";
-import { inputGradients, type NetworkWeights } from "../model/network.ts";
+import { inputGradients } from "../model/network.ts";
 import { median } from "../stats/stats.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** Named constants of C6. */
 export const c6Constants = {
@@ -64,7 +65,7 @@ function cosine(
 
 /** Cosines of each significant neuron with the sum of its class's means. */
 export function neuronAlignments(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   uPlus: ArrayLike<number>,
   uMinus: ArrayLike<number>,
   significance: number,

@@ -10,10 +10,11 @@
  * @module
  */
 
-import { type BackendChoice, initBackend } from "../backend/backends.ts";
 import { instanceParams } from "../model/instance.ts";
-import { loadOpenBlas } from "../backend/openblas.ts";
 import type { ClaimSpec } from "./types.ts";
+
+/** The worker hook: workers call it with the run's backend before their first trial. */
+export { initWorker } from "../backend/init_worker.ts";
 import { c1 } from "./c1_implicit_bias.ts";
 import { c2 } from "./c2_generalization.ts";
 import { c3 } from "./c3_overparameterization.ts";
@@ -40,15 +41,4 @@ export function withInstanceValidation(claim: ClaimSpec): ClaimSpec {
 /** The claim with a given id (case-insensitive), or undefined. */
 export function claimById(id: string): ClaimSpec | undefined {
   return claims.find((c) => c.id.toLowerCase() === id.toLowerCase());
-}
-
-/**
- * Prepare a worker (or the main thread) to run trials: select the tensor
- * backend. OpenBLAS runs with one thread by default: a multi-threaded sgemm
- * splits its sums differently, so results (and reports) would depend on the
- * thread count; parallelism comes from the workers instead.
- */
-export async function initWorker(backend: string, threads = 1): Promise<void> {
-  const name = await initBackend(backend as BackendChoice);
-  if (name === "blas") loadOpenBlas()?.setThreads(threads);
 }

@@ -50,9 +50,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { type NetworkWeights, transposeRows } from "../model/network.ts";
+import { transposeRows } from "../model/network.ts";
 import { createNativeEngine, SPAN_REFRESH_EVERY } from "./native_engine.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** Training data for the flow. */
 export interface FlowData {
@@ -114,7 +115,7 @@ export interface FlowCheckpoint {
   /** Whether this is the step where L < log(2)/n was first reached. */
   separated: boolean;
   /** Current weights (materialized on demand). */
-  weights: () => NetworkWeights;
+  weights: () => NetworkWeights<Float32Array>;
 }
 
 /** How a run of the flow ended. */
@@ -151,7 +152,7 @@ export interface FlowResult {
   /** Engine used (always set by {@linkcode gradientFlow}). */
   engine?: FlowEngineKind;
   /** Final weights. */
-  weights: NetworkWeights;
+  weights: NetworkWeights<Float32Array>;
 }
 
 const LOG10E = Math.LOG10E;
@@ -265,7 +266,7 @@ export interface FlowEngine {
   /** ‖w_r‖², b_r and v_r at the current θ (copies). */
   neuronNorms(): NeuronNorms;
   /** The current weights (a copy). */
-  weights(): NetworkWeights;
+  weights(): NetworkWeights<Float32Array>;
   /** Release tensors; the engine is unusable afterwards. */
   dispose(): void;
 }
@@ -273,7 +274,7 @@ export interface FlowEngine {
 /** Checks the inputs of the flow and returns the form to use. */
 function chooseForm(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   form: FlowForm | "auto",
 ): FlowForm {
   if (data.d !== init.d) {
@@ -316,7 +317,7 @@ export function autoEngine(): FlowEngineKind {
  */
 export function createFlowEngine(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   options: { form?: FlowForm | "auto"; engine?: FlowEngineKind | "auto" } = {},
 ): FlowEngine {
   const form = chooseForm(data, init, options.form ?? "auto");
@@ -337,7 +338,7 @@ export function createFlowEngine(
 /** The TensorFlow.js engine (see the module doc). */
 function createTfjsEngine(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   form: FlowForm,
 ): FlowEngine {
   const { n, d } = data;
@@ -506,7 +507,7 @@ function neuronState(norms: NeuronNorms): {
  */
 export function gradientFlow(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   options: FlowOptions = {},
 ): FlowResult {
   const {

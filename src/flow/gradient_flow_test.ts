@@ -14,12 +14,12 @@ import {
 } from "./gradient_flow.ts";
 import {
   initialWeights,
-  type NetworkWeights,
   neuronBalance,
   parameterNormSquared,
 } from "../model/network.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
 import { Rng } from "../model/rng.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 // The tfjs engine runs on wasm (the cpu backend would make `auto` native).
 await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
@@ -31,7 +31,7 @@ const ENGINES: FlowEngineKind[] = noBlas ? ["tfjs"] : ["tfjs", "native"];
 function instance(
   seed: number,
   p: { d: number; k: number; n: number; m: number; initScale?: number },
-): { data: FlowData; init: NetworkWeights } {
+): { data: FlowData; init: NetworkWeights<Float32Array> } {
   const rng = new Rng(seed);
   const model = clusterModel(rng, { d: p.d, k: p.k });
   const s = sampleClusters(rng, model, p.n);
@@ -40,7 +40,7 @@ function instance(
 }
 
 /** All parameters of a network as one float64 vector (W, b, v). */
-function flat(w: NetworkWeights): Float64Array {
+function flat(w: NetworkWeights<Float32Array>): Float64Array {
   const out = new Float64Array(w.w.length + 2 * w.m);
   out.set(w.w);
   out.set(w.b, w.w.length);
@@ -84,7 +84,7 @@ function lossAt(
 }
 
 /** The balanced starting point used for the one-point problem. */
-function onePoint(): { data: FlowData; init: NetworkWeights } {
+function onePoint(): { data: FlowData; init: NetworkWeights<Float32Array> } {
   return {
     data: {
       n: 1,

@@ -52,8 +52,9 @@ import type {
   FlowForm,
   NeuronNorms,
 } from "./gradient_flow.ts";
-import { type NetworkWeights, transposeRows } from "../model/network.ts";
+import { transposeRows } from "../model/network.ts";
 import type { OpenBlas } from "../backend/openblas.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /**
  * Steps between exact recomputations of the carried product
@@ -91,7 +92,7 @@ function axpy(y: Float32Array, h: number, x: Float32Array): void {
  */
 export function createNativeEngine(
   data: FlowData,
-  init: NetworkWeights,
+  init: NetworkWeights<Float32Array>,
   form: FlowForm,
   blas: OpenBlas,
 ): FlowEngine {
@@ -242,7 +243,7 @@ export function createNativeEngine(
       }
       return { wSquared, b: b.slice(), v: v.slice() };
     },
-    weights(): NetworkWeights {
+    weights(): NetworkWeights<Float32Array> {
       let w: Float32Array;
       if (span) {
         // W = W0 + A X

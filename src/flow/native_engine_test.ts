@@ -11,12 +11,12 @@ import { createNativeEngine, SPAN_REFRESH_EVERY } from "./native_engine.ts";
 import {
   initialWeights,
   networkOutputs,
-  type NetworkWeights,
   neuronBalance,
   parameterNormSquared,
 } from "../model/network.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
 import { Rng } from "../model/rng.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 const blas = loadOpenBlas();
 const ignore = blas === null;
@@ -30,7 +30,7 @@ function instance(
   n: number,
   m: number,
   initScale = 0.1,
-): { data: FlowData; init: NetworkWeights } {
+): { data: FlowData; init: NetworkWeights<Float32Array> } {
   const rng = new Rng(seed);
   const model = clusterModel(rng, { d, k: 3 });
   const s = sampleClusters(rng, model, n);

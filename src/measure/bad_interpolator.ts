@@ -16,13 +16,13 @@ import {
   type ClusterSample,
   signedMeanSum,
 } from "../model/data.ts";
-import type { NetworkWeights } from "../model/network.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** The weights of N_bad for a training sample of a cluster model. */
 export function badInterpolator(
   model: ClusterModel,
   train: ClusterSample,
-): NetworkWeights {
+): NetworkWeights<Float32Array> {
   const { d, clusterMeans } = model;
   const { n, x, y, cluster } = train;
   const m = n + 2;

@@ -39,12 +39,8 @@
  * @module
  */
 
-import {
-  checkWeights,
-  flipRadius,
-  preActivations,
-  type TwoLayerWeights,
-} from "./flip_radius.ts";
+import { flipRadius, preActivations } from "./flip_radius.ts";
+import { checkWeights, type NetworkWeights } from "../model/weights.ts";
 
 /**
  * The certified l2 radius ε* from pre-activations a_r (`offsets`), hidden
@@ -99,7 +95,7 @@ export function certifiedRadius(
  * ```
  */
 export function certifiedRadiusAt(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   x: ArrayLike<number>,
   label: number,
 ): number {
@@ -112,7 +108,7 @@ export function certifiedRadiusAt(
 }
 
 /** The norms ‖w_r‖ of every neuron's weight vector. */
-export function rowNorms(weights: TwoLayerWeights): Float64Array {
+export function rowNorms(weights: NetworkWeights): Float64Array {
   const { w, d, m } = weights;
   const norms = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -139,7 +135,7 @@ export function rowNorms(weights: TwoLayerWeights): Float64Array {
  * ```
  */
 export function certifiedRadii(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   x: Float32Array | Float64Array,
   y: ArrayLike<number>,
   n: number,
@@ -179,8 +175,8 @@ export function robustNetwork(
   clusterLabels: ArrayLike<number>,
   d: number,
   k: number,
-): TwoLayerWeights<Float64Array> {
-  const weights: TwoLayerWeights<Float64Array> = {
+): NetworkWeights<Float64Array> {
+  const weights: NetworkWeights<Float64Array> = {
     w: Float64Array.from(clusterMeans),
     b: new Float64Array(k).fill(-d / 2),
     v: Float64Array.from(clusterLabels),

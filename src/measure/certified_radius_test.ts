@@ -8,12 +8,12 @@ import {
   flipRadiusAlong,
   networkOutput,
   preActivations,
-  type TwoLayerWeights,
 } from "./flip_radius.ts";
 import { Rng } from "../model/rng.ts";
 import { randomNetwork } from "../../fixtures/random_network.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
-function rowNorms(net: TwoLayerWeights): Float64Array {
+function rowNorms(net: NetworkWeights): Float64Array {
   const out = new Float64Array(net.m);
   for (let r = 0; r < net.m; r++) {
     let s = 0;
@@ -41,7 +41,7 @@ function lowerBound(
 }
 
 /** ∇N(x) = Σ_{active r} v_r w_r (zero if no neuron is active). */
-function gradient(net: TwoLayerWeights, x: ArrayLike<number>): Float64Array {
+function gradient(net: NetworkWeights, x: ArrayLike<number>): Float64Array {
   const a = preActivations(net, x);
   const g = new Float64Array(net.d);
   for (let r = 0; r < net.m; r++) {

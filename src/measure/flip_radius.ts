@@ -13,38 +13,7 @@
  * @module
  */
 
-/**
- * Weights of a two-layer ReLU network N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)
- * of width `m` on inputs of dimension `d`.
- */
-export interface TwoLayerWeights<
-  A extends ArrayLike<number> = ArrayLike<number>,
-> {
-  /** Hidden weights w_r, row-major m×d (row r is w_r). */
-  w: A;
-  /** Hidden biases b_r, length m. */
-  b: A;
-  /** Output weights v_r, length m. */
-  v: A;
-  /** Input dimension d. */
-  d: number;
-  /** Width m (number of hidden neurons). */
-  m: number;
-}
-
-/** Throw unless the weight arrays have the lengths that `d` and `m` say. */
-export function checkWeights(weights: TwoLayerWeights): void {
-  const { w, b, v, d, m } = weights;
-  if (!Number.isInteger(d) || d < 1 || !Number.isInteger(m) || m < 0) {
-    throw new RangeError(`bad network shape d=${d}, m=${m}`);
-  }
-  if (w.length !== m * d || b.length !== m || v.length !== m) {
-    throw new RangeError(
-      `network arrays do not match d=${d}, m=${m}: ` +
-        `w ${w.length}, b ${b.length}, v ${v.length}`,
-    );
-  }
-}
+import { checkWeights, type NetworkWeights } from "../model/weights.ts";
 
 /**
  * The pre-activations a_r = ⟨w_r, x⟩ + b_r of every neuron at `x`.
@@ -58,7 +27,7 @@ export function checkWeights(weights: TwoLayerWeights): void {
  * ```
  */
 export function preActivations(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   x: ArrayLike<number>,
 ): Float64Array {
   checkWeights(weights);
@@ -89,7 +58,7 @@ export function preActivations(
  * ```
  */
 export function networkOutput(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   x: ArrayLike<number>,
 ): number {
   const a = preActivations(weights, x);
@@ -224,7 +193,7 @@ export function flipRadius(
  * ```
  */
 export function neuronSlopes(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   u: ArrayLike<number>,
 ): Float64Array {
   const { w, d, m } = weights;
@@ -253,7 +222,7 @@ export function neuronSlopes(
  * ```
  */
 export function flipRadiusAlong(
-  weights: TwoLayerWeights,
+  weights: NetworkWeights,
   x: ArrayLike<number>,
   u: ArrayLike<number>,
   label: number,

@@ -16,19 +16,7 @@
  * @module
  */
 
-/** Parameters θ = (W, b, v) of a width-`m` network on inputs of dimension `d`. */
-export interface NetworkParams {
-  /** First-layer weights W, `m × d` row-major (row r is w_r). */
-  w: ArrayLike<number>;
-  /** First-layer biases b, length `m`. */
-  b: ArrayLike<number>;
-  /** Output weights v, length `m`. */
-  v: ArrayLike<number>;
-  /** Input dimension d. */
-  d: number;
-  /** Width m (number of neurons). */
-  m: number;
-}
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** Options of {@linkcode kktResidual}. */
 export interface KktOptions {
@@ -158,7 +146,7 @@ export function gramMatrix(
 
 /** Check the lengths of θ, X and y against m, d and n. */
 function checkShapes(
-  params: NetworkParams,
+  params: NetworkWeights,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   n: number,
@@ -197,7 +185,7 @@ function asFloat64(a: ArrayLike<number>): Float64Array {
  * block of four dot products (memory traffic, not arithmetic, is the limit).
  */
 function preActivations(
-  params: NetworkParams,
+  params: NetworkWeights,
   xIn: ArrayLike<number>,
   n: number,
 ): Float64Array {
@@ -288,7 +276,7 @@ function buildQ(
  * ```
  */
 export function gradientGram(
-  params: NetworkParams,
+  params: NetworkWeights,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   n: number,
@@ -501,7 +489,7 @@ function solveNonNegative(
  * ```
  */
 export function kktResidual(
-  params: NetworkParams,
+  params: NetworkWeights,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   n: number,

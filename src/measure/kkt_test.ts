@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  gradientGram,
-  gramMatrix,
-  kktResidual,
-  type NetworkParams,
-} from "./kkt.ts";
+import { gradientGram, gramMatrix, kktResidual } from "./kkt.ts";
 import { Rng } from "../model/rng.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /** Explicit ∇_θ N(x_i; θ) rows (n × (m·d + 2m)), ordered (W, b, v). */
 function gradientRows(
-  p: NetworkParams,
+  p: NetworkWeights,
   x: ArrayLike<number>,
   n: number,
 ): Float64Array[] {
@@ -31,7 +27,7 @@ function gradientRows(
 }
 
 /** N(x_i; θ) for every i. */
-function outputs(p: NetworkParams, x: ArrayLike<number>, n: number): number[] {
+function outputs(p: NetworkWeights, x: ArrayLike<number>, n: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -46,7 +42,7 @@ function outputs(p: NetworkParams, x: ArrayLike<number>, n: number): number[] {
 }
 
 /** θ flattened as (W, b, v). */
-function flatten(p: NetworkParams): Float64Array {
+function flatten(p: NetworkWeights): Float64Array {
   return Float64Array.from([
     ...Array.from(p.w),
     ...Array.from(p.b),
@@ -55,7 +51,7 @@ function flatten(p: NetworkParams): Float64Array {
 }
 
 /** c·θ. */
-function scaled(p: NetworkParams, c: number): NetworkParams {
+function scaled(p: NetworkWeights, c: number): NetworkWeights {
   return {
     w: Array.from(p.w, (t) => c * t),
     b: Array.from(p.b, (t) => c * t),
@@ -65,7 +61,7 @@ function scaled(p: NetworkParams, c: number): NetworkParams {
   };
 }
 
-function randomNetwork(rng: Rng, m: number, d: number): NetworkParams {
+function randomNetwork(rng: Rng, m: number, d: number): NetworkWeights {
   return {
     w: rng.normalArray(m * d),
     b: rng.normalArray(m),
@@ -203,7 +199,7 @@ Deno.test("gradientGram matches explicit gradients and finite differences", () =
   }
   // The explicit gradient against central finite differences of N.
   const theta = flatten(params);
-  const unflatten = (t: Float64Array): NetworkParams => ({
+  const unflatten = (t: Float64Array): NetworkWeights => ({
     w: t.subarray(0, m * d),
     b: t.subarray(m * d, m * d + m),
     v: t.subarray(m * d + m),

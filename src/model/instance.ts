@@ -20,13 +20,10 @@ import {
   type FlowResult,
   gradientFlow,
 } from "../flow/gradient_flow.ts";
-import {
-  initialWeights,
-  networkOutputs,
-  type NetworkWeights,
-} from "./network.ts";
+import { initialWeights, networkOutputs } from "./network.ts";
 import { Rng } from "./rng.ts";
 import type { Cell, TrialResult } from "../claims/types.ts";
+import { type NetworkWeights } from "./weights.ts";
 
 /** Parameters of an instance (all written to trial rows). */
 export interface InstanceParams {
@@ -128,7 +125,7 @@ export interface Instance {
   /** Independent test set. */
   test: ClusterSample;
   /** Initialization. */
-  init: NetworkWeights;
+  init: NetworkWeights<Float32Array>;
   /** The generator, positioned after the draws above (for later draws of the trial). */
   rng: Rng;
 }
@@ -168,7 +165,7 @@ export function trainInstance(
 
 /** Fraction of points of a sample misclassified (y·N ≤ 0) by a network. */
 export function classificationError(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   sample: ClusterSample,
 ): number {
   const out = networkOutputs(weights, sample.x, sample.n);

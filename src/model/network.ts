@@ -13,6 +13,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "./rng.ts";
+import { type NetworkWeights } from "./weights.ts";
 
 /** Transpose a rows×cols row-major matrix into a new cols×rows one. */
 export function transposeRows(
@@ -27,20 +28,6 @@ export function transposeRows(
   return out;
 }
 
-/** Weights of a two-layer network as row-major float32 arrays. */
-export interface NetworkWeights {
-  /** Input dimension. */
-  d: number;
-  /** Width (number of hidden neurons). */
-  m: number;
-  /** First-layer weights, m×d row-major (row r is w_r). */
-  w: Float32Array;
-  /** Biases b_r. */
-  b: Float32Array;
-  /** Output weights v_r. */
-  v: Float32Array;
-}
-
 /**
  * A small random initialization at scale α: w_r ~ N(0, α²/d·I_d) (so
  * ‖w_r‖ ≈ α), b_r ~ N(0, α²), v_r ~ N(0, α²). All draws come from `rng`.
@@ -50,7 +37,7 @@ export function initialWeights(
   d: number,
   m: number,
   initScale: number,
-): NetworkWeights {
+): NetworkWeights<Float32Array> {
   if (!(initScale > 0)) {
     throw new RangeError(`initScale must be > 0, got ${initScale}`);
   }
@@ -61,7 +48,9 @@ export function initialWeights(
 }
 
 /** ‖θ‖² = ‖W‖² + ‖b‖² + ‖v‖², in double precision. */
-export function parameterNormSquared(weights: NetworkWeights): number {
+export function parameterNormSquared(
+  weights: NetworkWeights<Float32Array>,
+): number {
   let s = 0;
   for (const a of [weights.w, weights.b, weights.v]) {
     for (let i = 0; i < a.length; i++) s += a[i] * a[i];
@@ -73,7 +62,9 @@ export function parameterNormSquared(weights: NetworkWeights): number {
  * Per-neuron v_r² - ‖w_r‖² - b_r², the quantities gradient flow conserves
  * exactly.
  */
-export function neuronBalance(weights: NetworkWeights): Float64Array {
+export function neuronBalance(
+  weights: NetworkWeights<Float32Array>,
+): Float64Array {
   const { d, m, w, b, v } = weights;
   const out = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -86,7 +77,7 @@ export function neuronBalance(weights: NetworkWeights): Float64Array {
 
 /** Multiply a batch of points by W from the right and add b: Z = X Wᵀ + b (n×m). */
 export function preActivations(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   x: Float32Array,
   n: number,
 ): Float32Array {
@@ -118,7 +109,7 @@ export function preActivations(
  * ```
  */
 export function networkOutputs(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   x: Float32Array,
   n: number,
 ): Float64Array {
@@ -141,7 +132,7 @@ export function networkOutputs(
  * row-major.
  */
 export function inputGradients(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   x: Float32Array,
   n: number,
 ): Float32Array {
@@ -166,7 +157,7 @@ export function inputGradients(
  * Meant for checks on small networks (it has n·m·d entries).
  */
 export function parameterGradients(
-  weights: NetworkWeights,
+  weights: NetworkWeights<Float32Array>,
   x: Float32Array,
   n: number,
 ): Float64Array {
