@@ -15,10 +15,11 @@
  *
  * const rng = new Rng(1);
  * const model = clusterModel(rng, { d: 100, k: 4 });
- * const sample = sampleClusters(rng, model, 10);
+ * const sample = sampleClusters(rng, { model, n: 10 });
  * assert.equal(sample.x.length, 10 * 100);
  * // f(t) = relu(1 - t) - 0.5·relu(t): the sign flips at t = 2/3.
- * assert.equal(flipRadius([1, 0], [-1, 1], [1, -0.5], 1), 2 / 3);
+ * const line = { offsets: [1, 0], slopes: [-1, 1], outputWeights: [1, -0.5] };
+ * assert.equal(flipRadius(line, 1), 2 / 3);
  * ```
  *
  * @example Confidence intervals for a pass rate
@@ -48,20 +49,24 @@ export * from "./src/flow/gradient_flow.ts";
 export {
   flipRadius,
   flipRadiusAlong,
-  networkOutput,
+  type FlipRadiusOptions,
+  type LineAttack,
+  type ReluLine,
 } from "./src/measure/flip_radius.ts";
+export { networkOutput } from "./src/model/forward.ts";
 export {
   certifiedRadius,
   certifiedRadiusAt,
-  robustNetwork,
+  type IntervalBound,
 } from "./src/measure/certified_radius.ts";
+export { robustNetwork } from "./src/measure/constructions.ts";
 export {
   gramMatrix,
   type KktOptions,
   type KktReport,
   kktResidual,
 } from "./src/measure/kkt.ts";
-export * from "./src/stats/stats.ts";
+export * from "./src/stats/mod.ts";
 export {
   backendAvailable,
   type BackendChoice,
@@ -70,16 +75,21 @@ export {
   initBackend,
 } from "./src/backend/backends.ts";
 export { claimById, claims, initWorker } from "./src/claims/registry.ts";
+export type { Format, RunOutcome } from "./src/report/write.ts";
+export type { Progress } from "./src/runner/run.ts";
 export {
-  type Format,
-  type Progress,
+  type MergeOptions,
+  mergeShards,
   runClaims,
   type RunOptions,
-  type RunOutcome,
-} from "./src/runner/run.ts";
+} from "./src/report/pipeline.ts";
 export type { Shard } from "./src/runner/shard.ts";
-export type { ClaimAssessment } from "./src/report/summary.ts";
-export { type MergeOptions, mergeShards } from "./src/runner/merge.ts";
+export type { ClaimAssessment } from "./src/report/verdict.ts";
+export { RunConflictError, RunOptionError } from "./src/runner/errors.ts";
+export {
+  type ParamOverrides,
+  withParamOverrides,
+} from "./src/claims/overrides.ts";
 export {
   compareWithBaseline,
   type RegressionReport,

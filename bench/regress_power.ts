@@ -18,12 +18,12 @@ if (import.meta.main) {
   );
   console.log("|---|---|---|---|---|");
   for (const n of [20, 30, 40, 100]) {
-    const rng = new Rng(2023);
+    const options = { trials: n, reps, alpha: 0.05, rng: new Rng(2023) };
     const cells = [
-      simulateFalseAlarm(1, n, reps, 0.05, rng),
-      simulateFalseAlarm(0.95, n, reps, 0.05, rng),
-      simulateFalseAlarm(0.8, n, reps, 0.05, rng),
-      simulatePower(0.95, 0.7, n, reps, 0.05, rng),
+      simulateFalseAlarm(1, options),
+      simulateFalseAlarm(0.95, options),
+      simulateFalseAlarm(0.8, options),
+      simulatePower(0.95, 0.7, options),
     ].map((x) => x.toFixed(3));
     console.log(`| ${n} | ${cells.join(" | ")} |`);
   }

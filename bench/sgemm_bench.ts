@@ -13,12 +13,12 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import {
+  BACKEND_NAMES,
   backendAvailable,
-  type BackendName,
   describeBackend,
   initBackend,
-} from "../src/backend/backends.ts";
-import { loadOpenBlas } from "../src/backend/openblas.ts";
+  loadOpenBlas,
+} from "../src/backend/mod.ts";
 import { Rng } from "../src/model/rng.ts";
 
 const M = 200, K = 1000, N = 512;
@@ -71,7 +71,7 @@ Deno.bench({
   fn(b) {
     b.start();
     const t0 = performance.now();
-    blas!.sgemm(false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+    blas!.sgemm(A, B, { m: M, n: N, k: K, c: C });
     record(
       `sgemm via FFI [${describeBackend("blas")}]`,
       performance.now() - t0,
@@ -80,7 +80,7 @@ Deno.bench({
   },
 });
 
-for (const name of ["blas", "wasm", "cpu"] as BackendName[]) {
+for (const name of BACKEND_NAMES) {
   Deno.bench({
     name: `tf.matMul ${SHAPE} on ${name}`,
     group: "matmul",

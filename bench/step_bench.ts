@@ -16,8 +16,8 @@ import {
   backendAvailable,
   type BackendName,
   initBackend,
-} from "../src/backend/backends.ts";
-import { clusterModel, sampleClusters } from "../src/model/data.ts";
+  loadOpenBlas,
+} from "../src/backend/mod.ts";
 import {
   createFlowEngine,
   type FlowData,
@@ -25,10 +25,8 @@ import {
   type FlowEngineKind,
   type FlowForm,
   lossWeights,
-} from "../src/flow/gradient_flow.ts";
-import { initialWeights } from "../src/model/network.ts";
-import { loadOpenBlas } from "../src/backend/openblas.ts";
-import { Rng } from "../src/model/rng.ts";
+} from "../src/flow/mod.ts";
+import { flowInstance } from "../fixtures/flow_instance.ts";
 import { type NetworkWeights } from "../src/model/weights.ts";
 
 /** Problem sizes (d, m, n). */
@@ -46,18 +44,11 @@ const RESTART = 400;
 const STEP_FRACTION = 0.01;
 
 /** One problem instance: cluster data and a small initialization. */
-function problem(
-  d: number,
-  m: number,
-  n: number,
-): { data: FlowData; init: NetworkWeights<Float32Array> } {
-  const rng = new Rng(2023);
-  const model = clusterModel(rng, { d, k: 10 });
-  const s = sampleClusters(rng, model, n);
-  return {
-    data: { n, d, x: s.x, y: s.y },
-    init: initialWeights(rng, d, m, 1e-3),
-  };
+interface Problem {
+  /** The training data. */
+  data: FlowData;
+  /** The initialization. */
+  init: NetworkWeights<Float32Array>;
 }
 
 /** An engine with its step count and ‖θ‖² (tracked as the flow does). */
@@ -69,12 +60,10 @@ interface Running {
 
 /** Start an engine on a problem. */
 function start(
-  data: FlowData,
-  init: NetworkWeights<Float32Array>,
-  form: FlowForm,
-  engine: FlowEngineKind,
+  { data, init }: Problem,
+  options: { form: FlowForm; engine: FlowEngineKind },
 ): Running {
-  const e = createFlowEngine(data, init, { form, engine });
+  const e = createFlowEngine(data, init, options);
   const { wSquared, b, v } = e.neuronNorms();
   let normSquared = 0;
   for (let r = 0; r < init.m; r++) {
@@ -132,7 +121,8 @@ globalThis.addEventListener("unload", () => {
 });
 
 for (const [d, m, n] of SIZES) {
-  const { data, init } = problem(d, m, n);
+  const problem = flowInstance(2023, { d, k: 10, n, m });
+  const { data } = problem;
   const flops = 4 * n * d * m;
   for (const { backend, engine } of RUNS) {
     const available = backendAvailable(backend) &&
@@ -152,7 +142,7 @@ for (const [d, m, n] of SIZES) {
           await initBackend(backend);
           if (run === null || run.steps >= RESTART) {
             run?.engine.dispose();
-            run = start(data, init, form, engine);
+            run = start(problem, { form, engine });
           }
           b.start();
           const t0 = performance.now();

@@ -28,7 +28,7 @@ Deno.test({
   fn: async (t) => {
     for (const [id, trial, config] of cases) {
       for (let i = 0; i < 3; i++) {
-        const seed = trialSeed(1, id, config.key, i);
+        const seed = trialSeed(1, { claim: id, config: config.key, trial: i });
         await t.step(`${id} trial ${i}`, async () => {
           await initBackend("wasm");
           const a = trial(seed, config);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c1 } from "../src/claims/c1_implicit_bias.ts";
 
 Deno.test("C1 Implicit bias towards a KKT point", claimTest(c1));

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c2 } from "../src/claims/c2_generalization.ts";
 
 Deno.test("C2 Generalization", claimTest(c2));

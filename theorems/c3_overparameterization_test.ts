@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c3 } from "../src/claims/c3_overparameterization.ts";
 
 Deno.test("C3 Benign despite overparameterization", claimTest(c3));

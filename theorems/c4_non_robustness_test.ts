@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c4 } from "../src/claims/c4_non_robustness.ts";
 
 Deno.test("C4 Non-robustness", claimTest(c4));

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c5 } from "../src/claims/c5_robust_network.ts";
 
 Deno.test("C5 Robust networks exist", claimTest(c5));

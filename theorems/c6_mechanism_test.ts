@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c6 } from "../src/claims/c6_mechanism.ts";
 
 Deno.test("C6 Mechanism: feature averaging", claimTest(c6));

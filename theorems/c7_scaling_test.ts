@@ -5,7 +5,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { c7 } from "../src/claims/c7_scaling.ts";
 
 Deno.test("C7 Scaling", claimTest(c7));

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { c4 } from "../src/claims/c4_non_robustness.ts";
-import { runClaims } from "../src/runner/run.ts";
+import { runClaims } from "../src/report/pipeline.ts";
 
 async function run(
   seed: number,

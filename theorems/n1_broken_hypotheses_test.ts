@@ -6,7 +6,7 @@
  * @module
  */
 
-import { claimTest } from "../src/runner/claim_check.ts";
+import { claimTest } from "../src/report/claim_check.ts";
 import { n1 } from "../src/claims/n1_broken_hypotheses.ts";
 
 Deno.test("N1 Negative regime: broken hypotheses", claimTest(n1));

@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import {
+  BACKEND_CHOICES,
+  BACKEND_NAMES,
   backendAvailable,
   type BackendName,
+  BACKENDS,
   describeBackend,
   initBackend,
+  isBackendChoice,
 } from "./backends.ts";
 import { Rng } from "../model/rng.ts";
+import { maxRelativeError, randomTensor } from "../../fixtures/numeric.ts";
 
 const hasBlas = backendAvailable("blas");
 const hasWasm = backendAvailable("wasm");
@@ -21,17 +26,14 @@ interface Case {
 }
 
 /** Random dimension in [lo, hi]. */
-function dim(rng: Rng, lo: number, hi: number): number {
+function dim(rng: Rng, [lo, hi]: [number, number]): number {
   return lo + rng.int(hi - lo + 1);
 }
 
 /** Shapes of op(A) = m×k and op(B) = k×n stored with the given transposes. */
 function shapes(
-  m: number,
-  k: number,
-  n: number,
-  transposeA: boolean,
-  transposeB: boolean,
+  { m, k, n }: { m: number; k: number; n: number },
+  { transposeA, transposeB }: { transposeA: boolean; transposeB: boolean },
 ): [number[], number[]] {
   return [transposeA ? [k, m] : [m, k], transposeB ? [n, k] : [k, n]];
 }
@@ -46,8 +48,8 @@ function makeCases(rng: Rng): Case[] {
     ], [true, true]]
   ) {
     for (let trial = 0; trial < 2; trial++) {
-      const m = dim(rng, 1, 40), k = dim(rng, 1, 70), n = dim(rng, 1, 40);
-      const [aShape, bShape] = shapes(m, k, n, transposeA, transposeB);
+      const m = dim(rng, [1, 40]), k = dim(rng, [1, 70]), n = dim(rng, [1, 40]);
+      const [aShape, bShape] = shapes({ m, k, n }, { transposeA, transposeB });
       cases.push({
         name: `${m}x${k}·${k}x${n} tA=${transposeA} tB=${transposeB}`,
         aShape,
@@ -57,7 +59,7 @@ function makeCases(rng: Rng): Case[] {
       });
     }
   }
-  const k = dim(rng, 20, 60), n = dim(rng, 2, 30), m = dim(rng, 2, 30);
+  const k = dim(rng, [20, 60]), n = dim(rng, [2, 30]), m = dim(rng, [2, 30]);
   cases.push(
     {
       name: `row vector 1x${k}·${k}x${n}`,
@@ -82,8 +84,13 @@ function makeCases(rng: Rng): Case[] {
     },
   );
   for (const [transposeA, transposeB] of [[false, false], [true, true]]) {
-    const bm = dim(rng, 2, 20), bk = dim(rng, 2, 30), bn = dim(rng, 2, 20);
-    const [a2, b2] = shapes(bm, bk, bn, transposeA, transposeB);
+    const bm = dim(rng, [2, 20]),
+      bk = dim(rng, [2, 30]),
+      bn = dim(rng, [2, 20]);
+    const [a2, b2] = shapes({ m: bm, k: bk, n: bn }, {
+      transposeA,
+      transposeB,
+    });
     cases.push(
       {
         name:
@@ -135,16 +142,6 @@ async function runCases(): Promise<
   return out;
 }
 
-/** ‖x − ref‖∞ / ‖ref‖∞. */
-function relativeError(x: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - ref[i]));
-    den = Math.max(den, Math.abs(ref[i]));
-  }
-  return den === 0 ? num : num / den;
-}
-
 /**
  * Fused matMuls with a bias (every transpose pair, rank 2 and batched 3-D,
  * relu and leakyrelu) and the two transposed products of a backward pass,
@@ -152,11 +149,7 @@ function relativeError(x: ArrayLike<number>, ref: ArrayLike<number>): number {
  */
 async function fusedAndBackward(): Promise<Float32Array[]> {
   const r = new Rng(7n);
-  const randn = (shape: number[]) =>
-    tf.tensor(
-      Float32Array.from(r.normalArray(tf.util.sizeFromShape(shape))),
-      shape,
-    );
+  const randn = (shape: number[]) => randomTensor(r, shape);
   const m = 6, k = 9, n = 5;
   const results: tf.Tensor[] = [];
   const inputs: tf.Tensor[] = [];
@@ -218,7 +211,7 @@ Deno.test("backends agree with the cpu reference on matMul", async (t) => {
         for (let i = 0; i < CASES.length; i++) {
           await t.step(CASES[i].name, () => {
             assert.deepEqual(got[i].shape, reference[i].shape);
-            const err = relativeError(got[i].values, reference[i].values);
+            const err = maxRelativeError(got[i].values, reference[i].values);
             assert.ok(err < 1e-5, `relative error ${err}`);
           });
         }
@@ -234,7 +227,7 @@ Deno.test("backends agree with the cpu reference on matMul", async (t) => {
               "intermediate tensors leaked",
             );
             for (let i = 0; i < extra.length; i++) {
-              const err = relativeError(extra[i], referenceExtra[i]);
+              const err = maxRelativeError(extra[i], referenceExtra[i]);
               assert.ok(err < 1e-5, `relative error ${err}`);
             }
           },
@@ -290,7 +283,7 @@ Deno.test("initBackend is idempotent and blas/cpu switching swaps the kernel", a
 
 Deno.test("describeBackend names each backend", () => {
   assert.equal(backendAvailable("cpu"), true);
-  for (const name of ["blas", "wasm", "cpu"] as const) {
+  for (const name of BACKEND_NAMES) {
     assert.ok(describeBackend(name).startsWith(`${name} (`));
   }
   if (hasBlas) {
@@ -299,4 +292,28 @@ Deno.test("describeBackend names each backend", () => {
       /OpenBLAS.*Deno\.dlopen, \d+ threads?\)/,
     );
   }
+});
+
+Deno.test("the backend list drives the names, choices and look-ups", async () => {
+  assert.deepEqual(BACKEND_NAMES, ["blas", "wasm", "cpu"]);
+  assert.deepEqual(BACKEND_NAMES, BACKENDS.map((b) => b.name));
+  assert.deepEqual(BACKEND_CHOICES, ["auto", "blas", "wasm", "cpu"]);
+  for (const choice of BACKEND_CHOICES) assert.ok(isBackendChoice(choice));
+  assert.equal(isBackendChoice("gpu"), false);
+  assert.equal(isBackendChoice("Auto"), false);
+  for (const spec of BACKENDS) {
+    assert.equal(backendAvailable(spec.name), spec.available());
+    assert.equal(describeBackend(spec.name), spec.describe());
+  }
+  const unknown = "gpu" as BackendName;
+  assert.throws(() => backendAvailable(unknown), /unknown backend "gpu"/);
+  await assert.rejects(() => initBackend(unknown), /unknown backend "gpu"/);
+});
+
+Deno.test("each available backend starts on its TensorFlow.js backend", async () => {
+  for (const spec of BACKENDS.filter((b) => b.available())) {
+    assert.equal(await initBackend(spec.name), spec.name);
+    assert.equal(tf.getBackend(), spec.tfjsBackend);
+  }
+  await initBackend("cpu");
 });

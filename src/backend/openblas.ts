@@ -22,7 +22,7 @@
  *   const a = new Float32Array([1, 2, 3, 4]);
  *   const b = new Float32Array([5, 6, 7, 8]);
  *   const c = new Float32Array(4);
- *   blas.sgemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2);
+ *   blas.sgemm(a, b, { m: 2, n: 2, k: 2, c });
  *   assert.deepEqual(Array.from(c), [19, 22, 43, 50]);
  * }
  * ```
@@ -80,33 +80,49 @@ const SYMBOLS = {
   },
 } as const;
 
+/**
+ * Dimensions, output and layout of one {@linkcode OpenBlas.sgemm} call
+ * `C ← alpha·op(A)·op(B) + beta·C`. The row strides `lda`, `ldb`, `ldc` are
+ * those of the arrays as stored (so `lda ≥ k` without transpose, `lda ≥ m`
+ * with it); each defaults to the tight one (at least 1).
+ */
+export interface SgemmOptions {
+  /** Rows of `op(A)` and of C. */
+  m: number;
+  /** Columns of `op(B)` and of C. */
+  n: number;
+  /** Columns of `op(A)`, rows of `op(B)`. */
+  k: number;
+  /** The m×n output C, overwritten (`beta` 0) or accumulated into. */
+  c: Float32Array;
+  /** Use Aᵀ (A stored k×m); default false. */
+  transA?: boolean;
+  /** Use Bᵀ (B stored n×k); default false. */
+  transB?: boolean;
+  /** Scale of the product; default 1. */
+  alpha?: number;
+  /** Scale of the old C; default 0 (C is overwritten). */
+  beta?: number;
+  /** Row stride of A as stored; default `transA ? m : k`. */
+  lda?: number;
+  /** Row stride of B as stored; default `transB ? k : n`. */
+  ldb?: number;
+  /** Row stride of C; default `n`. */
+  ldc?: number;
+}
+
 /** A loaded OpenBLAS library. */
 export interface OpenBlas {
   /** The library file name that was opened (e.g. `"libopenblas.so.0"`). */
   readonly library: string;
   /**
    * Row-major `C ← alpha·op(A)·op(B) + beta·C`, where `op(A)` is m×k,
-   * `op(B)` is k×n and `C` is m×n; `op(X)` is `Xᵀ` when the matching
-   * `trans` flag is true. `lda`, `ldb`, `ldc` are the row strides of the
-   * arrays as stored (so `lda ≥ k` without transpose, `lda ≥ m` with it).
-   * Throws a `RangeError` when an array is too short for its dimensions,
-   * and an `Error` after {@linkcode OpenBlas.close}.
+   * `op(B)` is k×n and `C` (`options.c`) is m×n; `op(X)` is `Xᵀ` when the
+   * matching `trans` flag is set (see {@linkcode SgemmOptions} for the
+   * defaults). Throws a `RangeError` when an array is too short for its
+   * dimensions, and an `Error` after {@linkcode OpenBlas.close}.
    */
-  sgemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    beta: number,
-    c: Float32Array,
-    ldc: number,
-  ): void;
+  sgemm(a: Float32Array, b: Float32Array, options: SgemmOptions): void;
   /** Number of threads OpenBLAS uses (`openblas_get_num_threads`), 1 if unknown. */
   threads(): number;
   /** Set the number of OpenBLAS threads (`openblas_set_num_threads`), if supported. */
@@ -183,17 +199,24 @@ function checkDim(name: string, x: number): void {
   }
 }
 
+/** One matrix operand of `sgemm` as stored: its name, extent and row stride. */
+interface StoredMatrix {
+  /** `a`, `b` or `c`, for messages. */
+  name: string;
+  /** Stored rows. */
+  rows: number;
+  /** Stored columns. */
+  cols: number;
+  /** Row stride. */
+  ld: number;
+}
+
 /**
  * Throw a `RangeError` unless a `rows`×`cols` row-major matrix with row
  * stride `ld` fits in `array`.
  */
-function checkMatrix(
-  name: string,
-  array: Float32Array,
-  rows: number,
-  cols: number,
-  ld: number,
-): void {
+function checkMatrix(array: Float32Array, matrix: StoredMatrix): void {
+  const { name, rows, cols, ld } = matrix;
   checkDim(`ld${name}`, ld);
   if (ld < Math.max(1, cols)) {
     throw new RangeError(
@@ -217,14 +240,31 @@ function wrap(
   const sym = lib.symbols;
   const self: OpenBlas = {
     library,
-    sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+    sgemm(a, b, options) {
       if (!open) throw new Error("sgemm: the OpenBLAS handle was closed");
+      const { m, n, k, c, transA = false, transB = false } = options;
+      const { alpha = 1, beta = 0 } = options;
       checkDim("m", m);
       checkDim("n", n);
       checkDim("k", k);
-      checkMatrix("a", a, transA ? k : m, transA ? m : k, lda);
-      checkMatrix("b", b, transB ? n : k, transB ? k : n, ldb);
-      checkMatrix("c", c, m, n, ldc);
+      const {
+        lda = Math.max(1, transA ? m : k),
+        ldb = Math.max(1, transB ? k : n),
+        ldc = Math.max(1, n),
+      } = options;
+      checkMatrix(a, {
+        name: "a",
+        rows: transA ? k : m,
+        cols: transA ? m : k,
+        ld: lda,
+      });
+      checkMatrix(b, {
+        name: "b",
+        rows: transB ? n : k,
+        cols: transB ? k : n,
+        ld: ldb,
+      });
+      checkMatrix(c, { name: "c", rows: m, cols: n, ld: ldc });
       if (m === 0 || n === 0) return;
       if (k === 0) {
         // C ← beta·C; OpenBLAS would do the same, but empty A/B buffers may

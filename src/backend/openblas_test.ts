@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { loadOpenBlas, openBlasLoadError } from "./openblas.ts";
+import {
+  loadOpenBlas,
+  openBlasLoadError,
+  type SgemmOptions,
+} from "./openblas.ts";
 import { Rng } from "../model/rng.ts";
+import { maxRelativeError } from "../../fixtures/numeric.ts";
 
 const blas = loadOpenBlas();
 const absent = blas === null;
@@ -12,23 +17,16 @@ function randn(rng: Rng, n: number): Float32Array {
 
 /**
  * Reference `alpha·op(A)·op(B) + beta·C` in float64, row-major, with the
- * same stride conventions as cblas.
+ * options and stride defaults of `sgemm`; `options.c` is left unchanged.
  */
 function referenceGemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
   a: Float32Array,
-  lda: number,
   b: Float32Array,
-  ldb: number,
-  beta: number,
-  c: Float32Array,
-  ldc: number,
+  options: SgemmOptions,
 ): Float64Array {
+  const { m, n, k, c, transA = false, transB = false } = options;
+  const { alpha = 1, beta = 0 } = options;
+  const { lda = transA ? m : k, ldb = transB ? k : n, ldc = n } = options;
   const out = new Float64Array(c.length);
   out.set(c);
   for (let i = 0; i < m; i++) {
@@ -43,16 +41,6 @@ function referenceGemm(
     }
   }
   return out;
-}
-
-/** ‖x − ref‖∞ / ‖ref‖∞. */
-function relativeError(x: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - ref[i]));
-    den = Math.max(den, Math.abs(ref[i]));
-  }
-  return den === 0 ? num : num / den;
 }
 
 Deno.test("loadOpenBlas caches the handle or explains its absence", () => {
@@ -71,7 +59,7 @@ Deno.test({
         await t.step(`transA=${transA} transB=${transB}`, () => {
           for (let trial = 0; trial < 4; trial++) {
             const m = 1 + rng.int(30), n = 1 + rng.int(30), k = 1 + rng.int(60);
-            // Strides with padding on some trials.
+            // Strides with padding on some trials; the defaults on trial 0.
             const pad = trial % 2 === 0 ? 0 : 1 + rng.int(3);
             const lda = (transA ? m : k) + pad;
             const ldb = (transB ? k : n) + pad;
@@ -79,42 +67,25 @@ Deno.test({
             const a = randn(rng, (transA ? k : m) * lda);
             const b = randn(rng, (transB ? n : k) * ldb);
             const c = randn(rng, m * ldc);
-            const alpha = trial === 0 ? 1 : rng.normal();
-            const beta = trial === 0 ? 0 : rng.normal();
-            const want = referenceGemm(
-              transA,
-              transB,
-              m,
-              n,
-              k,
-              alpha,
-              a,
-              lda,
-              b,
-              ldb,
-              beta,
-              c,
-              ldc,
-            );
-            blas!.sgemm(
-              transA,
-              transB,
-              m,
-              n,
-              k,
-              alpha,
-              a,
-              lda,
-              b,
-              ldb,
-              beta,
-              c,
-              ldc,
-            );
-            assert.ok(
-              relativeError(c, want) < 1e-5,
-              `m=${m} n=${n} k=${k}: error ${relativeError(c, want)}`,
-            );
+            const options: SgemmOptions = trial === 0
+              ? { m, n, k, c, transA, transB }
+              : {
+                m,
+                n,
+                k,
+                c,
+                transA,
+                transB,
+                alpha: rng.normal(),
+                beta: rng.normal(),
+                lda,
+                ldb,
+                ldc,
+              };
+            const want = referenceGemm(a, b, options);
+            blas!.sgemm(a, b, options);
+            const error = maxRelativeError(c, want);
+            assert.ok(error < 1e-5, `m=${m} n=${n} k=${k}: error ${error}`);
           }
         });
       }
@@ -129,24 +100,10 @@ Deno.test({
     const a = new Float32Array([9, 1, 2, 3, 4]).subarray(1); // [[1,2],[3,4]]
     const b = new Float32Array([9, 9, 1, 0, 0, 1]).subarray(2); // identity
     const c = new Float32Array([7, 0, 0, 0, 0]);
-    blas!.sgemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c.subarray(1), 2);
+    blas!.sgemm(a, b, { m: 2, n: 2, k: 2, c: c.subarray(1) });
     assert.deepEqual(Array.from(c), [7, 1, 2, 3, 4]);
     const d = new Float32Array([1, 2, 3, 4]);
-    blas!.sgemm(
-      false,
-      false,
-      2,
-      2,
-      0,
-      1,
-      new Float32Array(0),
-      1,
-      d,
-      2,
-      2,
-      d,
-      2,
-    );
+    blas!.sgemm(new Float32Array(0), d, { m: 2, n: 2, k: 0, c: d, beta: 2 });
     assert.deepEqual(Array.from(d), [2, 4, 6, 8]);
   },
 });
@@ -157,15 +114,15 @@ Deno.test({
   fn: () => {
     const x = new Float32Array(6), y = new Float32Array(4);
     assert.throws(
-      () => blas!.sgemm(false, false, 2, 2, 3, 1, x, 3, y, 2, 0, y, 2),
+      () => blas!.sgemm(x, y, { m: 2, n: 2, k: 3, c: y }),
       RangeError,
     );
     assert.throws(
-      () => blas!.sgemm(false, false, 2, 2, 2, 1, x, 1, x, 2, 0, y, 2),
+      () => blas!.sgemm(x, x, { m: 2, n: 2, k: 2, c: y, lda: 1 }),
       RangeError,
     );
     assert.throws(
-      () => blas!.sgemm(false, false, 2.5, 2, 2, 1, x, 2, x, 2, 0, y, 2),
+      () => blas!.sgemm(x, x, { m: 2.5, n: 2, k: 2, c: y }),
       RangeError,
     );
   },
@@ -179,43 +136,21 @@ Deno.test({
     assert.ok(lib.threads() >= 1);
     assert.match(lib.config(), /OpenBLAS/);
     lib.close();
+    const one = () => new Float32Array(1);
     assert.throws(
-      () =>
-        lib.sgemm(
-          false,
-          false,
-          1,
-          1,
-          1,
-          1,
-          new Float32Array(1),
-          1,
-          new Float32Array(1),
-          1,
-          0,
-          new Float32Array(1),
-          1,
-        ),
+      () => lib.sgemm(one(), one(), { m: 1, n: 1, k: 1, c: one() }),
       /closed/,
     );
     const again = loadOpenBlas();
     assert.ok(again !== null && again !== lib);
     const c = new Float32Array(1);
-    again.sgemm(
-      false,
-      false,
-      1,
-      1,
-      1,
-      2,
-      new Float32Array([3]),
-      1,
-      new Float32Array([5]),
-      1,
-      0,
+    again.sgemm(new Float32Array([3]), new Float32Array([5]), {
+      m: 1,
+      n: 1,
+      k: 1,
       c,
-      1,
-    );
+      alpha: 2,
+    });
     assert.equal(c[0], 30);
   },
 });

@@ -10,19 +10,21 @@
  * @module
  */
 
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { gramMatrix, kktResidual } from "../measure/kkt.ts";
+import { badInterpolator } from "../measure/constructions.ts";
+import { lineChart } from "../plot/mod.ts";
 import {
-  drawInstance,
   flowColumns,
   flowStatus,
   instanceParams,
+  okRecords,
   round,
-  trainInstance,
-} from "../model/instance.ts";
-import { gramMatrix, kktResidual } from "../measure/kkt.ts";
+  sizeKey,
+  syncTrial,
+} from "./kit.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
-import { badInterpolator } from "../measure/bad_interpolator.ts";
-import { lineChart } from "../plot/plots.ts";
-import { okRecords } from "./records.ts";
 
 /** Named constants of C1. */
 export const c1Constants = {
@@ -48,7 +50,7 @@ export function c1Configs(profile: Profile): ClaimConfig[] {
     : { d: 1000, k: 20, n: 200, m: 256 };
   const { kktTolerance, decreaseFactor, target } = c1Constants;
   return [{
-    key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+    key: sizeKey(p),
     params: { ...p, nTest: 100, means: "orthogonal" },
     trials: profile === "ci" ? 40 : 100,
     checks: [
@@ -76,29 +78,23 @@ export function c1Trial(seed: number, config: ClaimConfig): TrialResult {
   const params = instanceParams(config.params);
   const instance = drawInstance(seed, params);
   const { train } = instance;
-  const gram = gramMatrix(train.x, train.n, train.d);
+  const gram = gramMatrix(train.x, train.d);
   const trajectory: { step: number; residual: number }[] = [];
   let atSeparation = NaN;
   const flow = trainInstance(instance, {
     checkpointSteps: c1Checkpoints,
     checkpointAtSeparation: true,
     onCheckpoint: (point) => {
-      const report = kktResidual(point.weights(), train.x, train.y, train.n, {
-        gram,
-      });
+      const report = kktResidual(point.weights(), train, { gram });
       trajectory.push({ step: point.step, residual: report.residual });
       if (point.separated) atSeparation = report.residual;
     },
   });
   const base = flowStatus(flow);
-  const final = kktResidual(flow.weights, train.x, train.y, train.n, { gram });
-  const bad = kktResidual(
-    badInterpolator(instance.model, train),
-    train.x,
-    train.y,
-    train.n,
-    { gram },
-  );
+  const final = kktResidual(flow.weights, train, { gram });
+  const bad = kktResidual(badInterpolator(instance.model, train), train, {
+    gram,
+  });
   const { kktTolerance, decreaseFactor } = c1Constants;
   const ok = base.status === "ok";
   const atStep = (s: number) =>
@@ -142,7 +138,7 @@ export const c1: ClaimSpec = {
   ],
   constants: { ...c1Constants },
   configs: c1Configs,
-  runTrial: (task, config) => Promise.resolve(c1Trial(task.seed, config)),
+  runTrial: syncTrial(c1Trial),
   highlights: [
     "kkt_at_separation",
     "kkt_at_50",

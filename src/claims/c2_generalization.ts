@@ -12,22 +12,24 @@
  * @module
  */
 
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { classificationError } from "../measure/classification.ts";
+import { lineChart } from "../plot/mod.ts";
+import { linearFit } from "../stats/mod.ts";
+import { sharedCriteria } from "./criteria.ts";
 import {
-  classificationError,
-  drawInstance,
   flowColumns,
   flowStatus,
   instanceParams,
-  round,
-  trainInstance,
-} from "../model/instance.ts";
-import { lineChart } from "../plot/plots.ts";
-import {
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
+  round,
+  selectChecks,
+  sizeKey,
+  syncTrial,
   unfinishedShare,
-} from "./records.ts";
-import { linearFit } from "../stats/stats.ts";
+} from "./kit.ts";
 import type {
   Assessment,
   ClaimConfig,
@@ -39,8 +41,8 @@ import type {
 
 /** Named constants of C2. */
 export const c2Constants = {
-  /** A trial passes when its test error is at most this. */
-  maxTestError: 0.01,
+  /** A trial passes when its test error is at most this (shared with N1). */
+  maxTestError: sharedCriteria.maxTestError,
   /** k of the rate sweep (d = ratio·k; n = ⌈3k ln k⌉ so every cluster is seen). */
   rateClusters: 40,
   /** Target pass rate of the main check. */
@@ -66,14 +68,13 @@ export function c2Configs(profile: Profile): ClaimConfig[] {
     : { d: 3000, k: 100, n: 50, m: 256, nTest: 2000 };
   return [
     {
-      key: `d=${main.d},k=${main.k},n=${main.n},m=${main.m}`,
+      key: sizeKey(main),
       params: { ...main, means: "orthogonal" },
       checks: [{ ...generalizes, expect: "holds" }],
       trials: profile === "ci" ? 40 : 100,
     },
     {
-      key:
-        `unseen-clusters:d=${unseen.d},k=${unseen.k},n=${unseen.n},m=${unseen.m}`,
+      key: `unseen-clusters:${sizeKey(unseen)}`,
       params: { ...unseen, means: "orthogonal" },
       checks: [{
         ...generalizes,
@@ -89,7 +90,7 @@ export function c2Configs(profile: Profile): ClaimConfig[] {
       const d = ratio * k;
       const n = Math.ceil(3 * k * Math.log(k));
       return {
-        key: `rate:d=${d},k=${k},n=${n},m=100`,
+        key: `rate:${sizeKey({ d, k, n, m: 100 })}`,
         params: {
           d,
           k,
@@ -215,12 +216,9 @@ export function c2Trial(seed: number, config: ClaimConfig): TrialResult {
     control_unseen_clusters: small,
     test_error_below_rate_bound: base.status === "ok" && testError <= bound,
   };
-  const checks = Object.fromEntries(
-    config.checks.map((c) => [c.name, all[c.name]]),
-  );
   return {
     ...base,
-    checks,
+    checks: selectChecks(config, all),
     values: {
       ...flowColumns(instance, flow),
       d: params.d,
@@ -279,7 +277,7 @@ export const c2: ClaimSpec = {
     }];
   },
   configs: c2Configs,
-  runTrial: (task, config) => Promise.resolve(c2Trial(task.seed, config)),
+  runTrial: syncTrial(c2Trial),
   highlights: [
     "test_error",
     "train_error",

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { c2Configs } from "./c2_generalization.ts";
 
-/** A finished C2 rate-sweep trial record with a given test error. */
+/** A finished C2 rate-sweep trial record at d/k = `ratio` with a given test error. */
 function rateRecord(
   ratio: number,
-  error: number,
-  trial: number,
-  points = 1000,
+  { error, trial, points = 1000 }: {
+    error: number;
+    trial: number;
+    points?: number;
+  },
 ) {
   return {
     task: {
@@ -45,8 +47,8 @@ Deno.test("C2 rate assessment", async (t) => {
       r,
       i,
     ) => [
-      rateRecord(r, Math.exp(-r / 2) / 2, 2 * i),
-      rateRecord(r, Math.exp(-r / 2), 2 * i + 1),
+      rateRecord(r, { error: Math.exp(-r / 2) / 2, trial: 2 * i }),
+      rateRecord(r, { error: Math.exp(-r / 2), trial: 2 * i + 1 }),
     ]);
     const pooled = pooledRateErrors(records);
     assert.deepEqual(pooled.map((p) => p.ratio), [2.5, 5, 7.5, 10]);
@@ -58,11 +60,14 @@ Deno.test("C2 rate assessment", async (t) => {
     "an error that does not fall fails; too few non-zero errors is inconclusive",
     () => {
       const flat = [2.5, 5, 7.5, 10].map((r, i) =>
-        rateRecord(r, 0.05 + 0.01 * i, i)
+        rateRecord(r, { error: 0.05 + 0.01 * i, trial: i })
       );
       assert.equal(c2Assess(flat)[0].verdict, "fails");
       assert.equal(
-        c2Assess([rateRecord(2.5, 0.1, 0), rateRecord(5, 0, 1)])[0].verdict,
+        c2Assess([
+          rateRecord(2.5, { error: 0.1, trial: 0 }),
+          rateRecord(5, { error: 0, trial: 1 }),
+        ])[0].verdict,
         "inconclusive",
       );
     },
@@ -73,11 +78,15 @@ Deno.test("C2 rate assessment tells an exponential from a power law", async () =
   const { c2Assess } = await import("./c2_generalization.ts");
   const ratios = [2.5, 5, 7.5, 10, 15];
   const power = ratios.map((r, i) =>
-    rateRecord(r, 0.5 * r ** -2, i, 1_000_000)
+    rateRecord(r, { error: 0.5 * r ** -2, trial: i, points: 1_000_000 })
   );
   assert.equal(c2Assess(power)[0].verdict, "fails");
   const exponential = ratios.map((r, i) =>
-    rateRecord(r, 0.5 * Math.exp(-r / 2), i, 1_000_000)
+    rateRecord(r, {
+      error: 0.5 * Math.exp(-r / 2),
+      trial: i,
+      points: 1_000_000,
+    })
   );
   assert.equal(c2Assess(exponential)[0].verdict, "holds");
 });

@@ -9,18 +9,20 @@
  * @module
  */
 
+import { drawInstance, type InstanceParams } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { classificationError } from "../measure/classification.ts";
+import { badInterpolator } from "../measure/constructions.ts";
 import {
-  classificationError,
-  drawInstance,
   flowColumns,
   flowStatus,
-  type InstanceParams,
   instanceParams,
   round,
-  trainInstance,
-} from "../model/instance.ts";
+  selectChecks,
+  sizeKey,
+  syncTrial,
+} from "./kit.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
-import { badInterpolator } from "../measure/bad_interpolator.ts";
 
 /** Named constants of C3. */
 export const c3Constants = {
@@ -57,7 +59,7 @@ export function c3Configs(profile: Profile): ClaimConfig[] {
   });
   return [
     ...sizes.map((p): ClaimConfig => ({
-      key: `${p.d > p.n ? "d>n" : "d<n"}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      key: `${p.d > p.n ? "d>n" : "d<n"}:${sizeKey(p)}`,
       params: params(p),
       trials: profile === "ci" ? 20 : 50,
       checks: [
@@ -72,8 +74,7 @@ export function c3Configs(profile: Profile): ClaimConfig[] {
       ],
     })),
     {
-      key:
-        `unseen-clusters:d=${unseen.d},k=${unseen.k},n=${unseen.n},m=${unseen.m}`,
+      key: `unseen-clusters:${sizeKey(unseen)}`,
       params: params(unseen),
       trials: profile === "ci" ? 10 : 30,
       checks: [{
@@ -124,7 +125,7 @@ export function c3Trial(seed: number, config: ClaimConfig): TrialResult {
   };
   return {
     ...base,
-    checks: Object.fromEntries(config.checks.map((c) => [c.name, all[c.name]])),
+    checks: selectChecks(config, all),
     values: {
       ...flowColumns(instance, flow),
       gf_train_error: round(gf.train, 6),
@@ -148,7 +149,7 @@ export const c3: ClaimSpec = {
   constants: { ...c3Constants },
   validate: (config) => void c3Validate(config),
   configs: c3Configs,
-  runTrial: (task, config) => Promise.resolve(c3Trial(task.seed, config)),
+  runTrial: syncTrial(c3Trial),
   highlights: [
     "gf_train_error",
     "gf_test_error",

@@ -9,21 +9,21 @@
  * @module
  */
 
-import { signedMeanSum } from "../model/data.ts";
-import { flipRadius, neuronSlopes } from "../measure/flip_radius.ts";
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { flipsOnTestSet } from "../measure/flips.ts";
+import { flipRadiusHistogram } from "../plot/mod.ts";
+import { median, quantile } from "../stats/mod.ts";
 import {
-  drawInstance,
+  column,
   flowColumns,
   flowStatus,
-  type Instance,
   instanceParams,
   round,
-  trainInstance,
+  sizeKey,
+  syncTrial,
   unlessDegenerate,
-} from "../model/instance.ts";
-import { preActivations } from "../model/network.ts";
-import type { Rng } from "../model/rng.ts";
-import { median, quantile } from "../stats/stats.ts";
+} from "./kit.ts";
 import type {
   ClaimConfig,
   ClaimSpec,
@@ -31,9 +31,6 @@ import type {
   TrialRecord,
   TrialResult,
 } from "./types.ts";
-import { flipRadiusHistogram } from "../plot/plots.ts";
-import { column } from "./records.ts";
-import { type NetworkWeights } from "../model/weights.ts";
 
 /** Named constants of C4. */
 export const c4Constants = {
@@ -60,7 +57,7 @@ export function c4Configs(profile: Profile): ClaimConfig[] {
     c4Constants;
   const pct = Math.round(pointFraction * 100);
   return [{
-    key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+    key: sizeKey(p),
     params: { ...p, means: "orthogonal" },
     trials: profile === "ci" ? 40 : 100,
     checks: [
@@ -90,84 +87,15 @@ export function c4Configs(profile: Profile): ClaimConfig[] {
   }];
 }
 
-/** A uniformly random unit vector of dimension d. */
-export function randomUnitVector(rng: Rng, d: number): Float64Array {
-  const u = rng.normalArray(d);
-  let norm = 0;
-  for (const x of u) norm += x * x;
-  norm = Math.sqrt(norm);
-  return u.map((x) => x / norm);
-}
-
-/** Per-point measurements of C4 on one trained network and a test set. */
-export interface FlipMeasurements {
-  /** Flip radius / √(d/k) along the C4 direction, per correctly classified point. */
-  ratios: number[];
-  /** Flip radius / ‖x‖, per correctly classified point. */
-  normRatios: number[];
-  /** Whether the random direction of each such point flips within C·√(d/k). */
-  randomFlips: boolean[];
-  /** Index in the sample of each such point. */
-  indices: number[];
-}
-
-/** Measure exact flip radii along the C4 direction and random directions. */
-export function measureFlips(
-  weights: NetworkWeights<Float32Array>,
-  x: Float32Array,
-  y: Float32Array,
-  n: number,
-  direction: ArrayLike<number>,
-  scale: number,
-  rng: Rng,
-): FlipMeasurements {
-  const { d, m, v } = weights;
-  let norm = 0;
-  for (let t = 0; t < d; t++) norm += direction[t] * direction[t];
-  norm = Math.sqrt(norm);
-  const unit = Float64Array.from(direction, (s) => s / norm);
-  const slopes = neuronSlopes(weights, unit);
-  const randomSlopes = Array.from(
-    { length: c4Constants.randomDirections },
-    () => neuronSlopes(weights, randomUnitVector(rng, d)),
-  );
-  const z = preActivations(weights, x, n);
-  const out: FlipMeasurements = {
-    ratios: [],
-    normRatios: [],
-    randomFlips: [],
-    indices: [],
-  };
-  const offsets = new Float64Array(m);
-  const along = new Float64Array(m);
-  const maxRandom = c4Constants.radiusConstant * scale;
-  for (let i = 0; i < n; i++) {
-    let output = 0;
-    for (let r = 0; r < m; r++) {
-      offsets[r] = z[i * m + r];
-      if (offsets[r] > 0) output += v[r] * offsets[r];
-    }
-    const label = y[i];
-    if (label * output <= 0) continue;
-    for (let r = 0; r < m; r++) along[r] = -label * slopes[r];
-    const radius = flipRadius(offsets, along, v, label);
-    let xNorm = 0;
-    for (let t = 0; t < d; t++) xNorm += x[i * d + t] * x[i * d + t];
-    out.indices.push(i);
-    out.ratios.push(radius / scale);
-    out.normRatios.push(radius / Math.sqrt(xNorm));
-    const random = randomSlopes[i % randomSlopes.length];
-    out.randomFlips.push(
-      Number.isFinite(flipRadius(offsets, random, v, label, maxRandom)),
-    );
-  }
-  return out;
-}
-
 /** Width of the bins of the per-point flip-ratio histogram kept per trial. */
 export const HISTOGRAM_BIN = 0.1;
 /** Number of bins (the last column, `hist_over`, counts ratios beyond). */
 export const HISTOGRAM_BINS = 25;
+
+/** The name of histogram column `i` (`hist_00` … `hist_24`). */
+function histogramColumn(i: number): string {
+  return `hist_${String(i).padStart(2, "0")}`;
+}
 
 /**
  * Counts of per-point flip ratios in bins [iw, (i+1)w) for w = {@linkcode HISTOGRAM_BIN},
@@ -184,10 +112,7 @@ export function ratioHistogram(ratios: number[]): Record<string, number> {
     counts.map((
       c,
       i,
-    ) => [
-      i < HISTOGRAM_BINS ? `hist_${String(i).padStart(2, "0")}` : "hist_over",
-      c,
-    ]),
+    ) => [i < HISTOGRAM_BINS ? histogramColumn(i) : "hist_over", c]),
   );
 }
 
@@ -195,35 +120,13 @@ export function ratioHistogram(ratios: number[]): Record<string, number> {
 export function pooledRatios(records: TrialRecord[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < HISTOGRAM_BINS; i++) {
-    const count = column(records, `hist_${String(i).padStart(2, "0")}`).reduce(
+    const count = column(records, histogramColumn(i)).reduce(
       (a, b) => a + b,
       0,
     );
     for (let j = 0; j < count; j++) out.push((i + 0.5) * HISTOGRAM_BIN);
   }
   return out;
-}
-
-/**
- * {@linkcode measureFlips} of a trained network on an instance's test set,
- * along C4's direction -y·Σ_j y_j μ_j, in units of √(d/k) (also returned).
- */
-export function flipsOnTestSet(
-  instance: Instance,
-  weights: NetworkWeights<Float32Array>,
-): FlipMeasurements & { scale: number } {
-  const { model, test, params } = instance;
-  const scale = Math.sqrt(params.d / params.k);
-  const flips = measureFlips(
-    weights,
-    test.x,
-    test.y,
-    test.n,
-    signedMeanSum(model),
-    scale,
-    instance.rng,
-  );
-  return { ...flips, scale };
 }
 
 /** Fraction of values ≤ limit. */
@@ -238,12 +141,16 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
   const params = instanceParams(config.params);
   const instance = drawInstance(seed, params);
   const flow = trainInstance(instance);
-  const f = flipsOnTestSet(instance, flow.weights);
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    f.ratios.length === 0,
-    "no correctly classified test point to attack",
-  );
+  const f = flipsOnTestSet(instance, flow.weights, {
+    random: {
+      count: c4Constants.randomDirections,
+      maxRatio: c4Constants.radiusConstant,
+    },
+  });
+  const base = unlessDegenerate(flowStatus(flow), {
+    degenerate: f.ratios.length === 0,
+    reason: "no correctly classified test point to attack",
+  });
   const { radiusConstant: C, pointFraction, controlScale, maxMedianOverNorm } =
     c4Constants;
   const fracC = fractionAtMost(f.ratios, C);
@@ -294,7 +201,7 @@ export const c4: ClaimSpec = {
   ],
   constants: { ...c4Constants },
   configs: c4Configs,
-  runTrial: (task, config) => Promise.resolve(c4Trial(task.seed, config)),
+  runTrial: syncTrial(c4Trial),
   highlights: [
     "ratio_median",
     "ratio_q10",

@@ -1,35 +1,40 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../backend/backends.ts";
-import { Rng } from "../model/rng.ts";
-import { measureFlips, randomUnitVector } from "./c4_non_robustness.ts";
-import { neuronSlopes } from "../measure/flip_radius.ts";
+import {
+  c4Configs,
+  HISTOGRAM_BIN,
+  HISTOGRAM_BINS,
+  pooledRatios,
+  ratioHistogram,
+} from "./c4_non_robustness.ts";
 
-await initBackend("cpu");
-
-Deno.test("measureFlips on a network that is linear near the data", async (t) => {
-  // N(x) = relu(⟨s,x⟩) - relu(-⟨s,x⟩) = ⟨s,x⟩ with s = e1: along -y·s the
-  // flip radius of x is exactly |x_1|.
-  const d = 3;
-  const weights = {
-    d,
-    m: 2,
-    w: new Float32Array([1, 0, 0, -1, 0, 0]),
-    b: new Float32Array([0, 0]),
-    v: new Float32Array([1, -1]),
-  };
-  const x = new Float32Array([2, 5, 0, -0.5, 1, 1, 3, 0, 0]);
-  const y = new Float32Array([1, -1, -1]);
-  const f = measureFlips(weights, x, y, 3, [4, 0, 0], 1, new Rng(1));
-
-  await t.step("misclassified points are skipped, radii are exact", () => {
-    assert.deepEqual(f.indices, [0, 1]);
-    assert.deepEqual(f.ratios, [2, 0.5]);
-    assert.ok(Math.abs(f.normRatios[0] - 2 / Math.hypot(2, 5)) < 1e-6);
+Deno.test("C4 per-point flip-ratio histogram", async (t) => {
+  const hist = ratioHistogram([0.05, 0.05, 0.15, 2.49, 2.5, Infinity]);
+  await t.step("one column per bin and one for the rest", () => {
+    assert.equal(Object.keys(hist).length, HISTOGRAM_BINS + 1);
+    assert.equal(hist.hist_00, 2);
+    assert.equal(hist.hist_01, 1);
+    assert.equal(hist.hist_24, 1);
+    assert.equal(hist.hist_over, 2);
   });
-
-  await t.step("slopes and random unit vectors", () => {
-    assert.deepEqual([...neuronSlopes(weights, [1, 2, 3])], [1, -1]);
-    const u = randomUnitVector(new Rng(2), 50);
-    assert.ok(Math.abs(Math.hypot(...u) - 1) < 1e-12);
+  await t.step("pooled over ok records at the bin centres", () => {
+    const record = (status: "ok" | "error") => ({
+      task: { claim: "C4", config: "c", trial: 0, seed: 0 },
+      result: { status, reason: "", checks: {}, values: hist },
+    });
+    const pooled = pooledRatios([record("ok"), record("error"), record("ok")]);
+    assert.equal(pooled.length, 2 * 4);
+    assert.equal(pooled[0], 0.5 * HISTOGRAM_BIN);
+    assert.ok(Math.abs(pooled[7] - 24.5 * HISTOGRAM_BIN) < 1e-12);
   });
+});
+
+Deno.test("C4 has its two controls on the main configuration", () => {
+  for (const profile of ["ci", "paper"] as const) {
+    const [config] = c4Configs(profile);
+    assert.deepEqual(config.checks.map((c) => [c.name, c.expect]), [
+      ["flips_within_C", "holds"],
+      ["control_flips_at_quarter_scale", "fails"],
+      ["control_random_direction", "fails"],
+    ]);
+  }
 });

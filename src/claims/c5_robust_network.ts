@@ -8,22 +8,26 @@
  * @module
  */
 
-import { certifiedRadii, robustNetwork } from "../measure/certified_radius.ts";
-import { networkOutput } from "../measure/flip_radius.ts";
+import { networkOutput } from "../model/forward.ts";
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { certifiedRadii } from "../measure/certified_radius.ts";
+import { robustNetwork } from "../measure/constructions.ts";
+import { flipsOnTestSet } from "../measure/flips.ts";
+import { radiusScatter } from "../plot/mod.ts";
+import { median } from "../stats/mod.ts";
 import {
-  drawInstance,
   flowColumns,
   flowStatus,
   instanceParams,
+  okRecords,
   round,
-  trainInstance,
+  sizeKey,
+  syncTrial,
   unlessDegenerate,
-} from "../model/instance.ts";
-import { median } from "../stats/stats.ts";
+  withinFactor,
+} from "./kit.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
-import { flipsOnTestSet } from "./c4_non_robustness.ts";
-import { radiusScatter } from "../plot/plots.ts";
-import { okRecords } from "./records.ts";
 
 /** Named constants of C5. */
 export const c5Constants = {
@@ -45,7 +49,7 @@ export function c5Configs(profile: Profile): ClaimConfig[] {
   const { radiusConstant: c, pointFraction, orderFactor, target } = c5Constants;
   const pct = Math.round(pointFraction * 100);
   return [{
-    key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+    key: sizeKey(p),
     params: { ...p, nTest: 500, means: "orthogonal" },
     trials: profile === "ci" ? 40 : 80,
     checks: [
@@ -80,7 +84,7 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
   const instance = drawInstance(seed, params);
   const { model, train, test } = instance;
   const { d, k } = params;
-  const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
+  const robust = robustNetwork(model);
   let trainErrors = 0;
   for (let i = 0; i < train.n; i++) {
     if (
@@ -90,13 +94,12 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
   }
   const flow = trainInstance(instance);
   const flips = flipsOnTestSet(instance, flow.weights);
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    flips.ratios.length === 0,
-    "no test point correctly classified by the gradient-flow network",
-  );
+  const base = unlessDegenerate(flowStatus(flow), {
+    degenerate: flips.ratios.length === 0,
+    reason: "no test point correctly classified by the gradient-flow network",
+  });
   const { scale } = flips;
-  const certified = certifiedRadii(robust, test.x, test.y, test.n);
+  const certified = certifiedRadii(robust, test);
   const root = Math.sqrt(d);
   const { radiusConstant: c, pointFraction, orderFactor } = c5Constants;
   const fracCertified = certified.filter((r) => r >= c * root).length / test.n;
@@ -111,8 +114,7 @@ export function c5Trial(seed: number, config: ClaimConfig): TrialResult {
     ...base,
     checks: {
       robust_certified: trainErrors === 0 && fracCertified >= pointFraction,
-      gap_order_sqrt_k: ok && gapOverRootK >= 1 / orderFactor &&
-        gapOverRootK <= orderFactor,
+      gap_order_sqrt_k: ok && withinFactor(gapOverRootK, orderFactor),
       control_gradient_flow_robust: ok && fracGf >= pointFraction,
     },
     values: {
@@ -139,7 +141,7 @@ export const c5: ClaimSpec = {
   hypotheses: ["orthogonal means (ρ ≪ d)", "σ = 1", "d large compared with k"],
   constants: { ...c5Constants },
   configs: c5Configs,
-  runTrial: (task, config) => Promise.resolve(c5Trial(task.seed, config)),
+  runTrial: syncTrial(c5Trial),
   highlights: [
     "certified_median_over_sqrt_d",
     "frac_certified",

@@ -14,27 +14,34 @@
  * @module
  */
 
-import { classMeanSum, signedMeanSum } from "../model/data.ts";
+import { signedMeanSum } from "../model/data.ts";
+import { drawInstance } from "../model/instance.ts";
+import { inputGradients } from "../model/network.ts";
+import { trainInstance } from "../flow/train.ts";
 import {
-  drawInstance,
+  classMeanSums,
+  cosine,
+  neuronAlignments,
+} from "../measure/alignment.ts";
+import { median } from "../stats/mod.ts";
+import { sharedCriteria } from "./criteria.ts";
+import {
   flowColumns,
   flowStatus,
   instanceParams,
   round,
-  trainInstance,
+  sizeKey,
+  syncTrial,
   unlessDegenerate,
-} from "../model/instance.ts";
-import { inputGradients } from "../model/network.ts";
-import { median } from "../stats/stats.ts";
+} from "./kit.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
-import { type NetworkWeights } from "../model/weights.ts";
 
 /** Named constants of C6. */
 export const c6Constants = {
-  /** A neuron is significant when v_r² + ‖w_r‖² + b_r² ≥ this × the largest. */
-  significance: 0.1,
-  /** Median cosine of significant neurons with u± must be at least this. */
-  neuronAlignment: 0.8,
+  /** A neuron is significant when v_r² + ‖w_r‖² + b_r² ≥ this × the largest (shared with N1). */
+  significance: sharedCriteria.significance,
+  /** Median cosine of significant neurons with u± must be at least this (shared with N1). */
+  neuronAlignment: sharedCriteria.neuronAlignment,
   /** Median cosine of the input gradient at (x, y) with y·u_y (its own class's mean sum) must be at least this. */
   gradientAlignment: 0.8,
   /**
@@ -46,44 +53,6 @@ export const c6Constants = {
   /** Target pass rate. */
   target: 0.8,
 };
-
-/** Cosine of a[ao..ao+d) and b. */
-function cosine(
-  a: ArrayLike<number>,
-  offset: number,
-  b: ArrayLike<number>,
-  d: number,
-): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let t = 0; t < d; t++) {
-    ab += a[offset + t] * b[t];
-    aa += a[offset + t] * a[offset + t];
-    bb += b[t] * b[t];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
-/** Cosines of each significant neuron with the sum of its class's means. */
-export function neuronAlignments(
-  weights: NetworkWeights<Float32Array>,
-  uPlus: ArrayLike<number>,
-  uMinus: ArrayLike<number>,
-  significance: number,
-): number[] {
-  const { d, m, w, b, v } = weights;
-  const size = Array.from({ length: m }, (_, r) => {
-    let s = v[r] * v[r] + b[r] * b[r];
-    for (let t = 0; t < d; t++) s += w[r * d + t] * w[r * d + t];
-    return s;
-  });
-  const largest = Math.max(...size);
-  const out: number[] = [];
-  for (let r = 0; r < m; r++) {
-    if (size[r] < significance * largest) continue;
-    out.push(cosine(w, r * d, v[r] > 0 ? uPlus : uMinus, d));
-  }
-  return out;
-}
 
 /** Configurations of C6. */
 export function c6Configs(profile: Profile): ClaimConfig[] {
@@ -101,13 +70,13 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
   const trials = profile === "ci" ? 40 : 80;
   return [
     {
-      key: `d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      key: sizeKey(p),
       params: { ...p, nTest: 200, means: "orthogonal" },
       trials,
       checks: [{ ...check, expect: "holds" }],
     },
     {
-      key: `correlated-0.9:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      key: `correlated-0.9:${sizeKey(p)}`,
       params: { ...p, nTest: 200, means: "correlated", correlation: 0.9 },
       trials,
       checks: [{
@@ -118,8 +87,7 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
       }],
     },
     {
-      key:
-        `large-init-${c6Constants.largeInitScale}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      key: `large-init-${c6Constants.largeInitScale}:${sizeKey(p)}`,
       params: {
         ...p,
         nTest: 200,
@@ -146,34 +114,30 @@ export function c6Trial(seed: number, config: ClaimConfig): TrialResult {
   const flow = trainInstance(instance);
   const { model, test } = instance;
   const { d } = params;
-  const uPlus = classMeanSum(model, 1);
-  const uMinus = classMeanSum(model, -1);
-  const alignments = neuronAlignments(
-    flow.weights,
-    uPlus,
-    uMinus,
-    c6Constants.significance,
-  );
-  const grads = inputGradients(flow.weights, test.x, test.n);
+  const sums = classMeanSums(model);
+  const alignments = neuronAlignments(flow.weights, sums, {
+    significance: c6Constants.significance,
+  });
+  const grads = inputGradients(flow.weights, test.x);
+  const gradient = (i: number) => grads.subarray(i * d, (i + 1) * d);
   const s = signedMeanSum(model);
-  const uMinusNeg = uMinus.map((x) => -x);
+  const uMinusNeg = sums.minus.map((x) => -x);
   const gradientCosines = Array.from(
     { length: test.n },
-    (_, i) => cosine(grads, i * d, test.y[i] > 0 ? uPlus : uMinusNeg, d),
+    (_, i) => cosine(gradient(i), test.y[i] > 0 ? sums.plus : uMinusNeg),
   );
   const signedCosines = Array.from(
     { length: test.n },
-    (_, i) => cosine(grads, i * d, s, d),
+    (_, i) => cosine(gradient(i), s),
   );
   const neuron = median(alignments);
-  const gradient = median(gradientCosines);
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    alignments.length === 0 || !Number.isFinite(gradient),
-    "no significant neuron, or an undefined gradient cosine",
-  );
+  const gradientCosine = median(gradientCosines);
+  const base = unlessDegenerate(flowStatus(flow), {
+    degenerate: alignments.length === 0 || !Number.isFinite(gradientCosine),
+    reason: "no significant neuron, or an undefined gradient cosine",
+  });
   const pass = base.status === "ok" && neuron >= c6Constants.neuronAlignment &&
-    gradient >= c6Constants.gradientAlignment;
+    gradientCosine >= c6Constants.gradientAlignment;
   return {
     ...base,
     checks: Object.fromEntries(config.checks.map((c) => [c.name, pass])),
@@ -182,7 +146,7 @@ export function c6Trial(seed: number, config: ClaimConfig): TrialResult {
       significant_neurons: alignments.length,
       neuron_cosine_median: round(neuron, 5),
       neuron_cosine_min: round(Math.min(...alignments), 5),
-      gradient_cosine_median: round(gradient, 5),
+      gradient_cosine_median: round(gradientCosine, 5),
       gradient_cosine_signed_sum_median: round(median(signedCosines), 5),
     },
   };
@@ -200,7 +164,7 @@ export const c6: ClaimSpec = {
   hypotheses: ["orthogonal means (ρ ≪ d)", "small initialization"],
   constants: { ...c6Constants },
   configs: c6Configs,
-  runTrial: (task, config) => Promise.resolve(c6Trial(task.seed, config)),
+  runTrial: syncTrial(c6Trial),
   highlights: [
     "neuron_cosine_median",
     "gradient_cosine_median",

@@ -10,34 +10,38 @@
  * @module
  */
 
-import { certifiedRadii, robustNetwork } from "../measure/certified_radius.ts";
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { certifiedRadii } from "../measure/certified_radius.ts";
+import { classificationError } from "../measure/classification.ts";
+import { robustNetwork } from "../measure/constructions.ts";
+import { flipsOnTestSet } from "../measure/flips.ts";
+import { logLogFit } from "../plot/mod.ts";
+import { linearFit, mean, median } from "../stats/mod.ts";
+import { sharedCriteria } from "./criteria.ts";
 import {
-  classificationError,
-  drawInstance,
   flowColumns,
   flowStatus,
   instanceParams,
+  MAX_UNFINISHED_ASSESSMENT_SHARE,
+  okRecords,
   round,
-  trainInstance,
+  sizeKey,
+  syncTrial,
+  unfinishedShare,
   unlessDegenerate,
-} from "../model/instance.ts";
-import { linearFit, mean, median } from "../stats/stats.ts";
+  withinFactor,
+} from "./kit.ts";
 import type {
   Assessment,
   ClaimConfig,
   ClaimSpec,
+  Expectation,
   Profile,
   TrialRecord,
   TrialResult,
   Verdict,
 } from "./types.ts";
-import { flipsOnTestSet } from "./c4_non_robustness.ts";
-import { logLogFit } from "../plot/plots.ts";
-import {
-  MAX_UNFINISHED_ASSESSMENT_SHARE,
-  okRecords,
-  unfinishedShare,
-} from "./records.ts";
 
 /** Named constants of C7. */
 export const c7Constants = {
@@ -49,8 +53,8 @@ export const c7Constants = {
    * ≈ √d/2 minus an O(√log k) noise term) bias finite-grid slopes slightly.
    */
   slopeTolerance: 0.05,
-  /** Per trial: median flip radius / √(d/k) must lie in [1/orderFactor, orderFactor]. */
-  orderFactor: 2,
+  /** Per trial: median flip radius / √(d/k) must lie in [1/orderFactor, orderFactor] (shared with N1). */
+  orderFactor: sharedCriteria.flipOrderFactor,
   /** Test points per trial. */
   testPoints: 300,
   /** Target pass rate of the per-trial check. */
@@ -70,7 +74,7 @@ export function c7Configs(profile: Profile): ClaimConfig[] {
   return c7Grid(profile).map(({ d, k }) => {
     const n = Math.max(60, Math.ceil(3 * k * Math.log(k)));
     return {
-      key: `d=${d},k=${k},n=${n},m=100`,
+      key: sizeKey({ d, k, n, m: 100 }),
       params: { d, k, n, m: 100, nTest: testPoints, means: "orthogonal" },
       trials: profile === "ci" ? 5 : 10,
       checks: [{
@@ -93,20 +97,18 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const flow = trainInstance(instance);
   const flips = flipsOnTestSet(instance, flow.weights);
   const { scale } = flips;
-  const robust = robustNetwork(model.clusterMeans, model.clusterLabels, d, k);
-  const certified = certifiedRadii(robust, test.x, test.y, test.n);
+  const robust = robustNetwork(model);
+  const certified = certifiedRadii(robust, test);
   const ratio = median(flips.ratios);
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    !Number.isFinite(ratio),
-    "no finite flip radius to measure",
-  );
-  const { orderFactor } = c7Constants;
+  const base = unlessDegenerate(flowStatus(flow), {
+    degenerate: !Number.isFinite(ratio),
+    reason: "no finite flip radius to measure",
+  });
   return {
     ...base,
     checks: {
       flip_radius_order_sqrt_d_over_k: base.status === "ok" &&
-        ratio >= 1 / orderFactor && ratio <= orderFactor,
+        withinFactor(ratio, c7Constants.orderFactor),
     },
     values: {
       d,
@@ -120,20 +122,34 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   };
 }
 
+/** A slope check of C7: what is fitted and the slope it predicts. */
+export interface SlopeCheck {
+  /** Check name of the assessment. */
+  check: string;
+  /** The expected verdict. */
+  expect: Expectation;
+  /** The predicted slope. */
+  target: number;
+  /** What is fitted, for the detail (e.g. `log flip radius vs log(d/k)`). */
+  what: string;
+  /** Half-width of the accepted slope interval (default `c7Constants.slopeTolerance`). */
+  tolerance?: number;
+}
+
 /**
- * Slope assessment: verdict `holds` when the slope's 95% CI meets
- * [target - tolerance, target + tolerance]; the detail also says whether the
- * CI contains `target` itself.
+ * Slope assessment of the least-squares fit of `y` on `x`: verdict `holds`
+ * when the slope's 95% CI meets [target - tolerance, target + tolerance];
+ * the detail also says whether the CI contains `target` itself. Non-finite
+ * points are dropped; fewer than 3 points (or a constant x) is
+ * `inconclusive`.
  */
 export function slopeAssessment(
-  check: string,
-  x: number[],
-  y: number[],
-  target: number,
-  expect: "holds" | "fails",
-  what: string,
-  tolerance = c7Constants.slopeTolerance,
+  points: { x: number[]; y: number[] },
+  spec: SlopeCheck,
 ): Assessment {
+  const { check, expect, target, what } = spec;
+  const tolerance = spec.tolerance ?? c7Constants.slopeTolerance;
+  let { x, y } = points;
   if (x.length < 3 || new Set(x).size < 2) {
     return {
       check,
@@ -186,12 +202,56 @@ export function slopeAssessment(
   };
 }
 
+/** A value of a finished trial's row, as a number. */
+function num(record: TrialRecord, key: string): number {
+  return Number(record.result.values[key]);
+}
+
+/** A slope check of C7 with the coordinates it fits, per finished trial. */
+interface SlopeFit extends Omit<SlopeCheck, "target"> {
+  /** The abscissa of a trial. */
+  x: (record: TrialRecord) => number;
+  /** The ordinate of a trial. */
+  y: (record: TrialRecord) => number;
+}
+
+/** C7's slope checks, in report order; each predicts `c7Constants.slope`. */
+const C7_SLOPES: SlopeFit[] = [
+  {
+    check: "slope_flip_vs_d_over_k",
+    expect: "holds",
+    what: "log flip radius vs log(d/k)",
+    x: (r) => Math.log(num(r, "d") / num(r, "k")),
+    y: (r) => Math.log(num(r, "flip_radius_median")),
+  },
+  {
+    check: "slope_robust_vs_d",
+    expect: "holds",
+    what: "log robust radius vs log d",
+    x: (r) => Math.log(num(r, "d")),
+    y: (r) => Math.log(num(r, "robust_radius_median")),
+  },
+  {
+    check: "slope_gap_vs_k",
+    expect: "holds",
+    what: "log(robust / flip radius) vs log k",
+    x: (r) => Math.log(num(r, "k")),
+    y: (r) =>
+      Math.log(num(r, "robust_radius_median")) -
+      Math.log(num(r, "flip_radius_median")),
+  },
+  {
+    check: "control_slope_flip_vs_d_times_k",
+    expect: "fails",
+    what: "log flip radius vs log(d·k), a wrong scaling √(dk)",
+    x: (r) => Math.log(num(r, "d") * num(r, "k")),
+    y: (r) => Math.log(num(r, "flip_radius_median")),
+  },
+];
+
 /** Names and expectations of C7's claim-level assessments, in order. */
-const C7_ASSESSMENTS: [string, "holds" | "fails"][] = [
-  ["slope_flip_vs_d_over_k", "holds"],
-  ["slope_robust_vs_d", "holds"],
-  ["slope_gap_vs_k", "holds"],
-  ["control_slope_flip_vs_d_times_k", "fails"],
+const C7_ASSESSMENTS: [string, Expectation][] = [
+  ...C7_SLOPES.map((s): [string, Expectation] => [s.check, s.expect]),
   ["test_error_falls_with_d_over_k", "holds"],
 ];
 
@@ -210,15 +270,6 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
     }));
   }
   const ok = records.filter((r) => r.result.status === "ok");
-  const num = (r: TrialRecord, key: string) => Number(r.result.values[key]);
-  const logDk = ok.map((r) => Math.log(num(r, "d") / num(r, "k")));
-  const logD = ok.map((r) => Math.log(num(r, "d")));
-  const logK = ok.map((r) => Math.log(num(r, "k")));
-  const logDTimesK = ok.map((r) => Math.log(num(r, "d") * num(r, "k")));
-  const logFlip = ok.map((r) => Math.log(num(r, "flip_radius_median")));
-  const logRobust = ok.map((r) => Math.log(num(r, "robust_radius_median")));
-  const logGap = logRobust.map((robust, i) => robust - logFlip[i]);
-  const { slope } = c7Constants;
   const byRatio = new Map<number, number[]>();
   ok.forEach((r) => {
     const key = num(r, "d") / num(r, "k");
@@ -229,37 +280,11 @@ export function c7Assess(records: TrialRecord[]): Assessment[] {
   const lowest = ratios.length ? errAt(ratios[0]) : NaN;
   const highest = ratios.length ? errAt(ratios[ratios.length - 1]) : NaN;
   return [
-    slopeAssessment(
-      "slope_flip_vs_d_over_k",
-      logDk,
-      logFlip,
-      slope,
-      "holds",
-      "log flip radius vs log(d/k)",
-    ),
-    slopeAssessment(
-      "slope_robust_vs_d",
-      logD,
-      logRobust,
-      slope,
-      "holds",
-      "log robust radius vs log d",
-    ),
-    slopeAssessment(
-      "slope_gap_vs_k",
-      logK,
-      logGap,
-      slope,
-      "holds",
-      "log(robust / flip radius) vs log k",
-    ),
-    slopeAssessment(
-      "control_slope_flip_vs_d_times_k",
-      logDTimesK,
-      logFlip,
-      slope,
-      "fails",
-      "log flip radius vs log(d·k), a wrong scaling √(dk)",
+    ...C7_SLOPES.map(({ x, y, ...spec }) =>
+      slopeAssessment({ x: ok.map(x), y: ok.map(y) }, {
+        ...spec,
+        target: c7Constants.slope,
+      })
     ),
     {
       check: "test_error_falls_with_d_over_k",
@@ -295,7 +320,7 @@ export const c7: ClaimSpec = {
   ],
   constants: { ...c7Constants },
   configs: c7Configs,
-  runTrial: (task, config) => Promise.resolve(c7Trial(task.seed, config)),
+  runTrial: syncTrial(c7Trial),
   assess: (records) => c7Assess(records),
   highlights: [
     "flip_ratio_median",
@@ -305,18 +330,19 @@ export const c7: ClaimSpec = {
   ],
   figures: async (records) => {
     const ok = okRecords(records);
-    const v = (r: TrialRecord, key: string) => Number(r.result.values[key]);
     const figure = async (
-      file: string,
-      caption: string,
-      xKey: (r: TrialRecord) => number,
-      yKey: string,
-      xLabel: string,
+      { file, caption, xKey, yKey, xLabel }: {
+        file: string;
+        caption: string;
+        xKey: (r: TrialRecord) => number;
+        yKey: string;
+        xLabel: string;
+      },
     ) => {
       const points = ok.map((r) => ({
         x: xKey(r),
-        y: v(r, yKey),
-        group: `k=${v(r, "k")}`,
+        y: num(r, yKey),
+        group: `k=${num(r, "k")}`,
       }));
       const fit = points.length >= 3 && new Set(points.map((p) => p.x)).size > 1
         ? linearFit(
@@ -339,20 +365,20 @@ export const c7: ClaimSpec = {
       };
     };
     return [
-      await figure(
-        "C7_flip_vs_d_over_k.svg",
-        "flip radius vs d/k",
-        (r) => v(r, "d") / v(r, "k"),
-        "flip_radius_median",
-        "d/k",
-      ),
-      await figure(
-        "C7_robust_vs_d.svg",
-        "robust radius vs d",
-        (r) => v(r, "d"),
-        "robust_radius_median",
-        "d",
-      ),
+      await figure({
+        file: "C7_flip_vs_d_over_k.svg",
+        caption: "flip radius vs d/k",
+        xKey: (r) => num(r, "d") / num(r, "k"),
+        yKey: "flip_radius_median",
+        xLabel: "d/k",
+      }),
+      await figure({
+        file: "C7_robust_vs_d.svg",
+        caption: "robust radius vs d",
+        xKey: (r) => num(r, "d"),
+        yKey: "robust_radius_median",
+        xLabel: "d",
+      }),
     ];
   },
 };

@@ -8,20 +8,34 @@ Deno.test("C7 slope assessment", async (t) => {
   await t.step("a √ law holds, a linear law fails", () => {
     const sqrt = x.map((v) => 0.5 * v + 0.01 * rng.normal());
     const linear = x.map((v) => v + 0.01 * rng.normal());
+    const spec = { check: "s", expect: "holds" as const, target: 0.5 };
     assert.equal(
-      slopeAssessment("s", x, sqrt, 0.5, "holds", "sqrt").verdict,
+      slopeAssessment({ x, y: sqrt }, { ...spec, what: "sqrt" }).verdict,
       "holds",
     );
     assert.equal(
-      slopeAssessment("s", x, linear, 0.5, "holds", "linear").verdict,
+      slopeAssessment({ x, y: linear }, { ...spec, what: "linear" }).verdict,
       "fails",
+    );
+    // A tolerance wide enough to take in slope 1 makes the linear law pass.
+    assert.equal(
+      slopeAssessment({ x, y: linear }, {
+        ...spec,
+        what: "linear",
+        tolerance: 0.6,
+      }).verdict,
+      "holds",
     );
   });
   await t.step("too few points is inconclusive", () => {
-    assert.equal(
-      slopeAssessment("s", [1, 2], [1, 2], 0.5, "holds", "few").verdict,
-      "inconclusive",
-    );
+    const few = slopeAssessment({ x: [1, 2], y: [1, 2] }, {
+      check: "s",
+      expect: "holds",
+      target: 0.5,
+      what: "few",
+    });
+    assert.equal(few.verdict, "inconclusive");
+    assert.match(few.detail, /too few points/);
   });
   await t.step("grids have at least 3 values of d and of k", () => {
     for (const p of ["ci", "paper"] as const) {

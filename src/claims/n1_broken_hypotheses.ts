@@ -11,23 +11,28 @@
  * @module
  */
 
-import { classMeanSum } from "../model/data.ts";
+import { drawInstance } from "../model/instance.ts";
+import { trainInstance } from "../flow/train.ts";
+import { classMeanSums, neuronAlignments } from "../measure/alignment.ts";
+import { classificationError } from "../measure/classification.ts";
+import { flipsOnTestSet } from "../measure/flips.ts";
+import { median } from "../stats/mod.ts";
+import { sharedCriteria } from "./criteria.ts";
 import {
-  classificationError,
-  drawInstance,
   flowColumns,
   flowStatus,
   instanceParams,
   round,
-  trainInstance,
+  selectChecks,
+  sizeKey,
+  syncTrial,
   unlessDegenerate,
-} from "../model/instance.ts";
-import { median } from "../stats/stats.ts";
+  withinFactor,
+} from "./kit.ts";
 import type { ClaimConfig, ClaimSpec, Profile, TrialResult } from "./types.ts";
-import { c2Constants } from "./c2_generalization.ts";
-import { flipsOnTestSet } from "./c4_non_robustness.ts";
-import { c6Constants, neuronAlignments } from "./c6_mechanism.ts";
-import { c7Constants } from "./c7_scaling.ts";
+
+const { maxTestError, flipOrderFactor, neuronAlignment, significance } =
+  sharedCriteria;
 
 /** Named constants of N1. */
 export const n1Constants = {
@@ -40,21 +45,21 @@ export const n1Constants = {
 const checks = {
   generalizes: {
     name: "generalizes",
-    description: `test error ≤ ${c2Constants.maxTestError} (C2's check)`,
+    description: `test error ≤ ${maxTestError} (C2's check)`,
     target: n1Constants.target,
     expect: "fails" as const,
   },
   flipScale: {
     name: "flip_scale_sqrt_d_over_k",
     description:
-      `median flip radius / √(d/k) within [1/${c7Constants.orderFactor}, ${c7Constants.orderFactor}] (C7's check)`,
+      `median flip radius / √(d/k) within [1/${flipOrderFactor}, ${flipOrderFactor}] (C7's check)`,
     target: n1Constants.target,
     expect: "fails" as const,
   },
   averaging: {
     name: "features_averaged",
     description:
-      `median neuron cosine with u± ≥ ${c6Constants.neuronAlignment} (C6's neuron check)`,
+      `median neuron cosine with u± ≥ ${neuronAlignment} (C6's neuron check)`,
     target: n1Constants.target,
     expect: "fails" as const,
   },
@@ -71,8 +76,7 @@ export function n1Configs(profile: Profile): ClaimConfig[] {
   const trials = profile === "ci" ? 20 : 30;
   return [
     {
-      key:
-        `correlated-${n1Constants.correlation}:d=${p.d},k=${p.k},n=${p.n},m=${p.m}`,
+      key: `correlated-${n1Constants.correlation}:${sizeKey(p)}`,
       params: {
         ...p,
         nTest: 500,
@@ -83,7 +87,7 @@ export function n1Configs(profile: Profile): ClaimConfig[] {
       checks: [checks.generalizes, checks.flipScale, checks.averaging],
     },
     {
-      key: `unseen-clusters:d=${u.d},k=${u.k},n=${u.n},m=${u.m}`,
+      key: `unseen-clusters:${sizeKey(u)}`,
       params: { ...u, nTest: 500, means: "orthogonal" },
       trials,
       checks: [checks.generalizes],
@@ -101,30 +105,22 @@ export function n1Trial(seed: number, config: ClaimConfig): TrialResult {
   const flips = flipsOnTestSet(instance, flow.weights);
   const ratio = median(flips.ratios);
   const alignment = median(
-    neuronAlignments(
-      flow.weights,
-      classMeanSum(model, 1),
-      classMeanSum(model, -1),
-      c6Constants.significance,
-    ),
+    neuronAlignments(flow.weights, classMeanSums(model), { significance }),
   );
   const uses = (name: string) => config.checks.some((c) => c.name === name);
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    (uses("flip_scale_sqrt_d_over_k") && !Number.isFinite(ratio)) ||
+  const base = unlessDegenerate(flowStatus(flow), {
+    degenerate: (uses("flip_scale_sqrt_d_over_k") && !Number.isFinite(ratio)) ||
       (uses("features_averaged") && !Number.isFinite(alignment)),
-    "no flip radius or no significant neuron to measure",
-  );
+    reason: "no flip radius or no significant neuron to measure",
+  });
   const ok = base.status === "ok";
-  const all: Record<string, boolean> = {
-    generalizes: ok && testError <= c2Constants.maxTestError,
-    flip_scale_sqrt_d_over_k: ok && ratio >= 1 / c7Constants.orderFactor &&
-      ratio <= c7Constants.orderFactor,
-    features_averaged: ok && alignment >= c6Constants.neuronAlignment,
-  };
   return {
     ...base,
-    checks: Object.fromEntries(config.checks.map((c) => [c.name, all[c.name]])),
+    checks: selectChecks(config, {
+      generalizes: ok && testError <= maxTestError,
+      flip_scale_sqrt_d_over_k: ok && withinFactor(ratio, flipOrderFactor),
+      features_averaged: ok && alignment >= neuronAlignment,
+    }),
     values: {
       ...flowColumns(instance, flow),
       test_error: round(testError, 6),
@@ -146,7 +142,7 @@ export const n1: ClaimSpec = {
   hypotheses: ["broken on purpose: ρ = 0.9d, or n < k"],
   constants: { ...n1Constants },
   configs: n1Configs,
-  runTrial: (task, config) => Promise.resolve(n1Trial(task.seed, config)),
+  runTrial: syncTrial(n1Trial),
   highlights: [
     "test_error",
     "flip_ratio_median",

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { quantile } from "../stats/stats.ts";
+import { quantile } from "../stats/mod.ts";
 import type { TrialRecord } from "./types.ts";
 
 /** Records whose trial ran to the end (status `ok`). */

@@ -4,8 +4,7 @@ import type { TrialRecord } from "./types.ts";
 
 const rec = (
   trial: number,
-  status: "ok" | "error",
-  x: number,
+  { status, x }: { status: "ok" | "error"; x: number },
 ): TrialRecord => ({
   task: { claim: "C0", config: "c", trial, seed: trial },
   result: { status, reason: "", checks: {}, values: { x } },
@@ -13,10 +12,10 @@ const rec = (
 
 Deno.test("records", () => {
   const records = [
-    rec(0, "ok", 1),
-    rec(1, "error", 100),
-    rec(2, "ok", NaN),
-    rec(3, "ok", 3),
+    rec(0, { status: "ok", x: 1 }),
+    rec(1, { status: "error", x: 100 }),
+    rec(2, { status: "ok", x: NaN }),
+    rec(3, { status: "ok", x: 3 }),
   ];
   assert.equal(okRecords(records).length, 3);
   assert.deepEqual(column(records, "x"), [1, 3]);

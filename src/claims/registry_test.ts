@@ -2,20 +2,28 @@ import assert from "node:assert/strict";
 import { claimById, claims } from "./registry.ts";
 
 Deno.test("claim registry", async (t) => {
-  await t.step("ids are unique and cover C1–C7 and N1", () => {
-    assert.deepEqual(claims.map((c) => c.id), [
-      "C1",
-      "C2",
-      "C3",
-      "C4",
-      "C5",
-      "C6",
-      "C7",
-      "N1",
-    ]);
-    assert.equal(claimById("c4")?.id, "C4");
-    assert.equal(claimById("C9"), undefined);
+  await t.step("ids are unique, well formed and found by claimById", () => {
+    assert.ok(claims.length > 0);
+    assert.equal(new Set(claims.map((c) => c.id)).size, claims.length);
+    for (const claim of claims) {
+      assert.match(claim.id, /^[A-Z]\d+$/);
+      assert.equal(claimById(claim.id.toLowerCase()), claim);
+    }
+    assert.equal(claimById("no-such-claim"), undefined);
   });
+
+  await t.step(
+    "claims come in report order: by letter (C, N), then number",
+    () => {
+      const order = claims.map((c) =>
+        [c.id[0], Number(c.id.slice(1))] as const
+      );
+      const sorted = [...order].sort((a, b) =>
+        a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1
+      );
+      assert.deepEqual(order, sorted);
+    },
+  );
 
   for (const claim of claims) {
     await t.step(`${claim.id} is fully declared at both profiles`, () => {
@@ -48,6 +56,17 @@ Deno.test("claim registry", async (t) => {
       }
     });
 
+    await t.step(`${claim.id} validates its configurations`, () => {
+      assert.ok(claim.validate !== undefined);
+      for (const config of claim.configs("ci")) claim.validate!(config);
+      const [config] = claim.configs("ci");
+      assert.throws(
+        () =>
+          claim.validate!({ ...config, params: { ...config.params, k: 1 } }),
+        RangeError,
+      );
+    });
+
     await t.step(`${claim.id} has a control that must fail`, () => {
       const checks = claim.configs("ci").flatMap((c) => c.checks);
       const hasControl = checks.some((c) => c.expect === "fails") ||
@@ -63,4 +82,23 @@ Deno.test("claim registry", async (t) => {
       assert.ok(trials("paper") >= trials("ci"), claim.id);
     }
   });
+});
+
+Deno.test("claim modules import no other claim module", async () => {
+  const isClaim = (file: string) =>
+    /^[a-z]\d+_[a-z_]+\.ts$/.test(file) && !file.endsWith("_test.ts");
+  const folder = new URL(".", import.meta.url);
+  const modules: string[] = [];
+  for await (const entry of Deno.readDir(folder)) {
+    if (isClaim(entry.name)) modules.push(entry.name);
+  }
+  assert.equal(modules.length, claims.length, "one module per claim");
+  for (const file of modules) {
+    const text = await Deno.readTextFile(new URL(file, folder));
+    const imported = [...text.matchAll(/from\s+"\.\/([^"]+)"/g)].map((m) =>
+      m[1]
+    );
+    const claimsImported = imported.filter(isClaim);
+    assert.deepEqual(claimsImported, [], `${file} imports ${claimsImported}`);
+  }
 });

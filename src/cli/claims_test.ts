@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
-import { claimsMain, parseClaimsArgs, withParamOverrides } from "./claims.ts";
-import { mergeShards } from "../runner/merge.ts";
-import { barChart } from "../plot/plots.ts";
+import { claimsMain } from "./claims.ts";
+import { BACKEND_FLAG_VALUES } from "./flags.ts";
+import { mergeShards } from "../report/pipeline.ts";
+import { readManifest } from "../runner/manifest.ts";
+import { readTrialFile } from "../runner/trial_csv_parse.ts";
+import { barChart } from "../plot/mod.ts";
 import { column } from "../claims/records.ts";
-import { readManifest } from "../runner/run.ts";
-import { readTrialFile } from "../runner/trial_log.ts";
 import type { ClaimSpec } from "../claims/types.ts";
 
 const workerModule = new URL("../../fixtures/fake_claims.ts", import.meta.url);
@@ -91,7 +92,14 @@ Deno.test("bad flags exit 2 naming the flag and write nothing", async () => {
         /--format must be a comma-separated list of csv, md, json.*"xml"/,
       ],
       [["--format", "csv,xml"], /--format.*unknown format "xml"/],
-      [["--backend", "gpu"], /--backend must be one of auto, wasm, blas, cpu/],
+      [
+        ["--backend", "gpu"],
+        new RegExp(
+          `--backend must be one of ${
+            BACKEND_FLAG_VALUES.join(", ")
+          }, got "gpu"`,
+        ),
+      ],
       [["--claim", "C9"], /--claim: unknown claim "C9" \(valid ids: F1, F2\)/],
       [["--claim", "F1,C9"], /--claim: unknown claim "C9"/],
       [["--d", "3", "--k", "5"], /--d and --k: d must be >= k/],
@@ -130,73 +138,6 @@ Deno.test("bad flags exit 2 naming the flag and write nothing", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("parseClaimsArgs: defaults, selection and overrides", () => {
-  const a = parseClaimsArgs([], claims);
-  assert.deepEqual(a.claims.map((c) => c.id), ["F1", "F2"]);
-  assert.equal(a.profile, "ci");
-  assert.equal(a.seed, 1);
-  assert.equal(a.backend, "auto");
-  assert.equal(a.out, "reports/latest");
-  assert.deepEqual(a.formats, ["csv", "md", "json"]);
-  assert.equal(a.trials, undefined);
-  assert.equal(a.resume, false);
-  assert.ok(a.workers >= 1 && a.workers <= 64);
-  assert.equal(a.claims[0], claims[0], "no override: the claim itself");
-
-  const b = parseClaimsArgs([
-    "--claim",
-    "f2",
-    "--claim",
-    "F1,f2",
-    "--format",
-    "md, csv,md",
-    "--shard",
-    "2/3",
-    "--resume",
-    "--workers",
-    "3",
-    "--profile",
-    "paper",
-    "--n",
-    "7",
-  ], claims);
-  assert.deepEqual(b.claims.map((c) => c.id), ["F1", "F2"], "registry order");
-  assert.deepEqual(b.formats, ["md", "csv"]);
-  assert.deepEqual(b.shard, { index: 2, count: 3 });
-  assert.equal(b.resume, true);
-  assert.equal(b.workers, 3);
-  const f2 = b.claims[1].configs("paper");
-  assert.deepEqual(f2.map((c) => c.key), [
-    "n=1|override:n=7",
-    "n=2|override:n=7",
-  ]);
-  assert.ok(f2.every((c) => c.params.n === 7));
-
-  // d >= k is checked against every configuration's effective parameters.
-  const sized: ClaimSpec = {
-    ...fakeClaims[0],
-    id: "C4",
-    configs: () => [
-      { key: "d=50,k=5", params: { d: 50, k: 5 }, checks: [], trials: 1 },
-      { key: "d=20,k=2", params: { d: 20, k: 2 }, checks: [], trials: 1 },
-    ],
-  };
-  assert.throws(
-    () => parseClaimsArgs(["--k", "30"], [sized]),
-    /--k: d must be >= k .*C4, configuration "d=20,k=2\|override:k=30" would have d=20, k=30/,
-  );
-  assert.throws(
-    () => parseClaimsArgs(["--d", "4"], [sized]),
-    /--d: d must be >= k .*d=4, k=5/,
-  );
-  const ok = parseClaimsArgs(["--d", "800", "--k", "8"], [sized]);
-  assert.deepEqual(ok.claims[0].configs("ci").map((c) => c.key), [
-    "d=50,k=5|override:d=800,k=8",
-    "d=20,k=2|override:d=800,k=8",
-  ]);
-  assert.deepEqual(withParamOverrides(sized, {}), sized);
 });
 
 Deno.test("--help prints every flag and exits 0", async () => {
@@ -337,7 +278,7 @@ Deno.test("claims runs: reports, figures, exit codes", async (t) => {
         const outcome = await mergeShards(
           [`${dir}/s2`, `${dir}/s1`],
           merged,
-          claims,
+          { claims },
         );
         assert.equal(outcome.allOk, true);
         for (const f of ["pass_rates.svg", "F1_u.svg"]) {
@@ -419,35 +360,41 @@ Deno.test("claims runs: reports, figures, exit codes", async (t) => {
         "1",
       ]);
       assert.equal(r.code, 2);
-      assert.match(r.err, /holds a different run/);
+      assert.match(
+        r.err,
+        new RegExp(
+          `^error: ${ref} holds a different run \\(it differs in: trials, ` +
+            "claims, plan\\); use another --out, or the same parameters with " +
+            "--resume to continue it$",
+          "m",
+        ),
+      );
     });
+
+    await t.step(
+      "the same run again moves the old one aside, saying so on stderr",
+      async () => {
+        const args = [
+          "--out",
+          `${dir}/again`,
+          "--trials",
+          "2",
+          "--backend",
+          "cpu",
+          "--workers",
+          "1",
+          "--format",
+          "csv",
+        ];
+        await run(args);
+        const r = await run(args);
+        assert.match(
+          r.err,
+          /held trials of the same run; moved them to .*previous-.* and starting afresh \(use --resume to continue a run instead\)/,
+        );
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("claims CLI rejects overrides a real claim cannot take", async (t) => {
-  const { claimsMain } = await import("./claims.ts");
-  const { claims } = await import("../claims/registry.ts");
-  const out = await Deno.makeTempDir();
-  const cases: [string[], RegExp][] = [
-    [
-      ["--claim", "C6", "--d", "10", "--k", "10"],
-      /--d, --k: claim C6.*correlated means need d ≥ k \+ 1/,
-    ],
-    [["--claim", "C3", "--m", "1"], /--m: claim C3.*m\(d\+2\) ≥ 10n/],
-  ];
-  for (const [args, message] of cases) {
-    await t.step(args.join(" "), async () => {
-      const err: string[] = [];
-      const io = { out: () => {}, err: (s: string) => err.push(s) };
-      const code = await claimsMain([...args, "--out", `${out}/x`], io, {
-        claims,
-      });
-      assert.equal(code, 2);
-      assert.match(err.join("\n"), message);
-      assert.equal([...Deno.readDirSync(out)].length, 0);
-    });
-  }
-  await Deno.remove(out, { recursive: true });
 });

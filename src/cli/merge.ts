@@ -1,21 +1,25 @@
 /**
  * `deno task merge --out DIR SHARD_DIR...`: merge the output directories of
- * a sharded run into DIR (see `merge.ts`), print the summary table, and
- * exit 0 (every check at its expected verdict), 1 (some check not at its
- * expected verdict) or 2 (bad input: wrong flags, missing, incomplete,
- * mismatched or corrupt shards).
+ * a sharded run into DIR (see `src/runner/merge.ts`), print the summary
+ * table, and exit 0 (every check at its expected verdict), 1 (some check not
+ * at its expected verdict) or 2 (bad input: wrong flags, missing,
+ * incomplete, mismatched or corrupt shards).
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { mergeShards } from "../runner/merge.ts";
-import { type Io, reportError } from "./regress.ts";
-import { summaryTableMarkdown } from "../report/summary.ts";
+import { parseCommandLine, parseFormats } from "./flags.ts";
+import { consoleIo, type Io, reportError } from "./io.ts";
+import { withFlagNames } from "./run_errors.ts";
+import { mergeShards } from "../report/pipeline.ts";
+import { summaryTableMarkdown } from "../report/summary_md.ts";
+import { readManifest } from "../runner/manifest.ts";
+import {
+  parseOverrideSuffix,
+  withParamOverrides,
+} from "../claims/overrides.ts";
 import type { ClaimSpec } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
-import { parseOverrideSuffix, withParamOverrides } from "./claims.ts";
-import { parseFormats, readManifest } from "../runner/run.ts";
 
 const USAGE =
   `usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]
@@ -26,38 +30,51 @@ files as a single-machine run, byte for byte. Exit code 0: every check reached
 its expected verdict; 1: some check did not; 2: bad input (flags, missing,
 duplicate, mismatched or corrupt shards).`;
 
-const consoleIo: Io = {
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-};
+/** Injected dependencies of {@linkcode mergeMain}. */
+export interface MergeDeps {
+  /** The claims of the run (default: the paper's, from the registry). */
+  claims?: ClaimSpec[];
+}
 
 /**
- * The merge command: parse `args`, merge the shards of a run of `claims`,
- * print the summary table; returns the exit code.
+ * The claims of the run in `dir`: a run made with `--d/--k/--n/--m`
+ * overrides records them in its configuration keys, and is merged with the
+ * same overridden claims.
+ */
+async function claimsOfRun(
+  dir: string,
+  claims: ClaimSpec[],
+): Promise<ClaimSpec[]> {
+  const manifest = await readManifest(dir);
+  const overrides = manifest?.claims.flatMap((c) => c.configs)
+    .map((c) => parseOverrideSuffix(c.key))
+    .find((o) => o !== undefined);
+  return overrides === undefined
+    ? claims
+    : claims.map((c) => withParamOverrides(c, overrides));
+}
+
+/**
+ * The merge command: parse `args`, merge the shards of a run of the
+ * claims, print the summary table; returns the exit code.
  *
  * @example
  * ```ts
  * import { mergeMain } from "./merge.ts";
  * import assert from "node:assert/strict";
- * const code = await mergeMain(["--out"], [], { out() {}, err() {} });
+ * const code = await mergeMain(["--out"], { out() {}, err() {} }, { claims: [] });
  * assert.equal(code, 2);
  * ```
  */
 export async function mergeMain(
   args: string[],
-  claims: ClaimSpec[],
   io: Io = consoleIo,
+  deps: MergeDeps = {},
 ): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        format: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      strings: ["out", "format"],
+      positionals: true,
     });
     if (values.help) {
       io.out(USAGE);
@@ -70,16 +87,10 @@ export async function mergeMain(
       throw new UsageError(`no shard directories given; ${USAGE}`);
     }
     const formats = parseFormats(values.format ?? "csv,md,json");
-    // A run made with --d/--k/--n/--m overrides records them in its
-    // configuration keys: merge with the same overridden claims.
-    const manifest = await readManifest(positionals[0]);
-    const overrides = manifest?.claims.flatMap((c) => c.configs)
-      .map((c) => parseOverrideSuffix(c.key))
-      .find((o) => o !== undefined);
-    const merged = overrides === undefined
-      ? claims
-      : claims.map((c) => withParamOverrides(c, overrides));
-    const outcome = await mergeShards(positionals, values.out, merged, {
+    const claims = deps.claims ??
+      (await import("../claims/registry.ts")).claims;
+    const outcome = await mergeShards(positionals, values.out, {
+      claims: await claimsOfRun(positionals[0], claims),
       formats,
     });
     io.out(summaryTableMarkdown(outcome.rows));
@@ -88,11 +99,10 @@ export async function mergeMain(
     }
     return outcome.allOk ? 0 : 1;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(withFlagNames(error), io);
   }
 }
 
 if (import.meta.main) {
-  const { claims } = await import("../claims/registry.ts");
-  Deno.exit(await mergeMain(Deno.args, claims));
+  Deno.exit(await mergeMain(Deno.args));
 }

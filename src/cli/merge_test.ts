@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { capture } from "../../fixtures/capture_io.ts";
 import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
 import { mergeMain } from "./merge.ts";
-import { runClaims } from "../runner/run.ts";
+import { runClaims } from "../report/pipeline.ts";
 
 Deno.test("mergeMain", async (t) => {
   const dir = await Deno.makeTempDir();
@@ -28,8 +28,8 @@ Deno.test("mergeMain", async (t) => {
         const io = capture();
         const code = await mergeMain(
           ["--out", `${dir}/m`, ...shards],
-          fakeClaims,
           io,
+          { claims: fakeClaims },
         );
         const summary = await Deno.readTextFile(`${dir}/m/summary.csv`);
         const allOk = summary.trim().split("\n").slice(1).every((l) =>
@@ -47,8 +47,8 @@ Deno.test("mergeMain", async (t) => {
       const io = capture();
       await mergeMain(
         ["--out", `${dir}/m2`, "--format", "csv", ...shards],
-        fakeClaims,
         io,
+        { claims: fakeClaims },
       );
       await Deno.stat(`${dir}/m2/summary.csv`);
       await assert.rejects(() => Deno.stat(`${dir}/m2/summary.md`));
@@ -68,14 +68,20 @@ Deno.test("mergeMain", async (t) => {
       ];
       for (const [args, pattern] of cases) {
         const io = capture();
-        assert.equal(await mergeMain(args, fakeClaims, io), 2, args.join(" "));
+        assert.equal(
+          await mergeMain(args, io, { claims: fakeClaims }),
+          2,
+          args.join(" "),
+        );
         assert.match(io.stderr.join("\n"), pattern);
       }
       const f1 = `${shards[1]}/trials/F1.csv`;
       await Deno.writeTextFile(f1, (await Deno.readTextFile(f1)).slice(0, -4));
       const io = capture();
       assert.equal(
-        await mergeMain(["--out", `${dir}/x`, ...shards], fakeClaims, io),
+        await mergeMain(["--out", `${dir}/x`, ...shards], io, {
+          claims: fakeClaims,
+        }),
         2,
       );
       assert.match(io.stderr[0], /truncated/);
@@ -121,8 +127,8 @@ Deno.test("mergeMain merges shards of a run made with parameter overrides", asyn
     }
     const code = await mergeMain(
       ["--out", `${dir}/merged`, `${dir}/s1`, `${dir}/s2`],
-      claims,
       quiet,
+      { claims },
     );
     assert.ok(code === 0 || code === 1, `merge exit ${code}`);
     const summary = await Deno.readTextFile(`${dir}/merged/summary.csv`);

@@ -30,6 +30,7 @@
  */
 
 import type { Progress } from "../runner/run.ts";
+import { writeAllSync } from "../base/write_all.ts";
 
 /** Options of {@linkcode ProgressReporter}. */
 export interface ProgressOptions {
@@ -53,11 +54,7 @@ export interface ProgressOptions {
 
 /** Write text to stderr at once. */
 function writeStderr(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  let written = 0;
-  while (written < bytes.length) {
-    written += Deno.stderr.writeSync(bytes.subarray(written));
-  }
+  writeAllSync(Deno.stderr, text);
 }
 
 /** Whether stderr is a terminal (false when that cannot be told). */
@@ -98,14 +95,15 @@ export function formatDuration(seconds: number): string {
  * ```ts
  * import { progressBar } from "./progress.ts";
  * import assert from "node:assert/strict";
- * assert.equal(progressBar(1, 2, 4), "[##--]");
+ * assert.equal(progressBar(1, 2, { width: 4 }), "[##--]");
  * ```
  */
 export function progressBar(
   done: number,
   total: number,
-  width: number,
+  options: { width: number },
 ): string {
+  const { width } = options;
   const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
   const filled = Math.round(fraction * width);
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
@@ -208,7 +206,7 @@ export class ProgressReporter {
     this.#shownAt = now;
     const text = `${this.#label} ${progressText(p)}`;
     if (this.#terminal) {
-      const bar = progressBar(p.done, p.total, this.#barWidth);
+      const bar = progressBar(p.done, p.total, { width: this.#barWidth });
       // \x1b[K clears what a longer earlier line left on the right.
       this.#write(`\r${bar} ${text}\x1b[K`);
       this.#drawn = true;

@@ -29,8 +29,13 @@ function harness(terminal: boolean, extra: { everyTrials?: number } = {}) {
   };
 }
 
-function p(done: number, total: number, passed = done): Progress {
-  return { done, total, passed, etaSeconds: total - done };
+function p(done: number, total: number, passed?: { passed: number }): Progress {
+  return {
+    done,
+    total,
+    passed: passed?.passed ?? done,
+    etaSeconds: total - done,
+  };
 }
 
 Deno.test("formatting helpers", () => {
@@ -41,10 +46,10 @@ Deno.test("formatting helpers", () => {
   assert.equal(formatDuration(3600), "1h 00m");
   assert.equal(formatDuration(Infinity), "?");
   assert.equal(formatDuration(-1), "?");
-  assert.equal(progressBar(0, 10, 5), "[-----]");
-  assert.equal(progressBar(10, 10, 5), "[#####]");
-  assert.equal(progressBar(20, 10, 5), "[#####]");
-  assert.equal(progressBar(0, 0, 3), "[###]");
+  assert.equal(progressBar(0, 10, { width: 5 }), "[-----]");
+  assert.equal(progressBar(10, 10, { width: 5 }), "[#####]");
+  assert.equal(progressBar(20, 10, { width: 5 }), "[#####]");
+  assert.equal(progressBar(0, 0, { width: 3 }), "[###]");
   assert.equal(
     progressText({ done: 0, total: 4, passed: 0, etaSeconds: NaN }),
     "0/4 trials (0.0%), pass rate n/a, ETA ?",
@@ -62,9 +67,9 @@ Deno.test("terminal mode redraws one line, throttled", () => {
   h.at(50);
   h.reporter.update(p(2, 10)); // within 100 ms: not drawn
   h.at(150);
-  h.reporter.update(p(3, 10, 2));
+  h.reporter.update(p(3, 10, { passed: 2 }));
   h.at(160);
-  h.reporter.update(p(10, 10, 8)); // the last one is always drawn
+  h.reporter.update(p(10, 10, { passed: 8 })); // the last one is always drawn
   h.reporter.finish();
   assert.equal(h.writes.length, 4);
   assert.ok(h.writes.slice(0, 3).every((w) => w.startsWith("\r")));

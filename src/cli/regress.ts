@@ -8,45 +8,14 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./flags.ts";
+import { consoleIo, type Io, reportError } from "./io.ts";
 import { compareWithBaseline } from "../report/regress.ts";
+import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
-
-/** Where a command-line entry point writes. */
-export interface Io {
-  /** Standard output (a line or block of text). */
-  out(text: string): void;
-  /** Standard error (a line of text). */
-  err(text: string): void;
-}
-
-const consoleIo: Io = {
-  out: (text) => console.log(text),
-  err: (text) => console.error(text),
-};
 
 const USAGE =
   "usage: deno task regress --baseline FILE --current DIR [--alpha A]";
-
-/**
- * Turn an error of an entry point into exit code 2 with a message on
- * stderr (with the stack when it is not a {@linkcode UsageError}).
- */
-export function reportError(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof Deno.errors.NotFound) {
-    io.err(`error: ${error.message}`);
-  } else if (
-    error instanceof Error && "code" in error &&
-    String(error.code).startsWith("ERR_PARSE_ARGS")
-  ) {
-    io.err(`error: ${error.message}`);
-  } else {
-    io.err(
-      `error: ${error instanceof Error ? error.stack ?? error.message : error}`,
-    );
-  }
-  return 2;
-}
 
 /**
  * The regress command: parse `args`, compare, print; returns the exit code.
@@ -65,16 +34,9 @@ export async function regressMain(
   io: Io = consoleIo,
 ): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        baseline: { type: "string" },
-        current: { type: "string" },
-        alpha: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+    const { values, positionals } = parseCommandLine(args, {
+      strings: ["baseline", "current", "alpha"],
+      positionals: true,
     });
     if (values.help) {
       io.out(USAGE);
@@ -100,16 +62,14 @@ export async function regressMain(
         return await Deno.readTextFile(path);
       } catch (error) {
         throw new UsageError(
-          `cannot read the ${what} ${path}: ${
-            error instanceof Error ? error.message : error
-          }`,
+          `cannot read the ${what} ${path}: ${errorMessage(error)}`,
         );
       }
     };
     const report = compareWithBaseline(
       await read(values.baseline, "baseline"),
       await read(currentPath, "current summary"),
-      alpha,
+      { alpha },
     );
     io.out(report.markdown);
     if (report.drop) io.err("regression: a check dropped significantly");

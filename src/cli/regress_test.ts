@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { capture } from "../../fixtures/capture_io.ts";
-import { regressMain, reportError } from "./regress.ts";
-import { UsageError } from "../base/usage_error.ts";
+import { regressMain } from "./regress.ts";
 
 const HEAD =
   "claim,check,expect,trials,passed,rate,ci_low,ci_high,target,verdict,ok,detail\n";
@@ -114,14 +113,6 @@ Deno.test("regressMain exit codes", async (t) => {
       const io = capture();
       assert.equal(await regressMain(["--help"], io), 0);
       assert.match(io.stdout[0], /^usage: deno task regress/);
-    });
-
-    await t.step("reportError shows a stack only for unexpected errors", () => {
-      const io = capture();
-      assert.equal(reportError(new UsageError("plain"), io), 2);
-      assert.equal(io.stderr[0], "error: plain");
-      reportError(new RangeError("bug"), io);
-      assert.match(io.stderr[1], /RangeError: bug\n\s+at /);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

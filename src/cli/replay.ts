@@ -9,40 +9,65 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import {
+  BACKEND_FLAG_VALUES,
+  integerFlag,
+  parseCommandLine,
+  PROFILES,
+  SEED_RANGE,
+} from "./flags.ts";
+import { consoleIo, type Io, reportError } from "./io.ts";
 import { backendAvailable, type BackendChoice } from "../backend/backends.ts";
 import { claimById, claims, initWorker } from "../claims/registry.ts";
-import { integerFlag } from "./claims.ts";
-import { type Io, reportError } from "./regress.ts";
 import { trialSeed } from "../model/rng.ts";
 import type { Profile, TrialResult } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 const USAGE =
   `usage: deno task replay --claim ID --config KEY (--trial I | --trial-seed N)
-                         [--seed S] [--profile ci|paper] [--backend auto|wasm|blas|cpu]
+                         [--seed S] [--profile ${
+    PROFILES.join("|")
+  }] [--backend ${BACKEND_FLAG_VALUES.join("|")}]
 
 Runs one trial alone and prints its result as JSON. KEY is the "config" column
 of trials/<ID>.csv; I its "trial" column; S the run seed (default 1). With
 --trial-seed, N is the "seed" column itself.`;
 
-/** Entry point; returns the exit code (0 replayed, 2 bad input). */
-export async function replayMain(args: string[], io: Io): Promise<number> {
+/** A list of values as `a, b, c or d`. */
+function oneOf(values: readonly string[]): string {
+  return `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
+}
+
+/**
+ * The replay command: parse `args`, run the trial, print its result as
+ * JSON; returns the exit code (0 replayed, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { replayMain } from "./replay.ts";
+ * import assert from "node:assert/strict";
+ * const errors: string[] = [];
+ * const code = await replayMain(["--claim", "C9"], { out() {}, err: (t) => errors.push(t) });
+ * assert.equal(code, 2);
+ * assert.match(errors[0], /--claim must be one of/);
+ * ```
+ */
+export async function replayMain(
+  args: string[],
+  io: Io = consoleIo,
+): Promise<number> {
   try {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        claim: { type: "string" },
-        config: { type: "string" },
-        trial: { type: "string" },
-        "trial-seed": { type: "string" },
-        seed: { type: "string" },
-        profile: { type: "string" },
-        backend: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+    const { values } = parseCommandLine(args, {
+      strings: [
+        "claim",
+        "config",
+        "trial",
+        "trial-seed",
+        "seed",
+        "profile",
+        "backend",
+      ],
+      positionals: false,
     });
     if (values.help) {
       io.out(USAGE);
@@ -57,9 +82,9 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
       );
     }
     const profile = (values.profile ?? "ci") as Profile;
-    if (profile !== "ci" && profile !== "paper") {
+    if (!PROFILES.includes(profile)) {
       throw new UsageError(
-        `--profile must be ci or paper, got "${values.profile}"`,
+        `--profile must be ${oneOf(PROFILES)}, got "${values.profile}"`,
       );
     }
     const configs = claim.configs(profile);
@@ -78,7 +103,10 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
       );
     }
     const optional = (flag: string, text: string | undefined) =>
-      text === undefined ? undefined : integerFlag(flag, text, 0);
+      text === undefined ? undefined : integerFlag(flag, text, {
+        min: 0,
+        range: flag === "seed" ? SEED_RANGE : undefined,
+      });
     const trial = optional("trial", values.trial);
     const direct = optional("trial-seed", values["trial-seed"]);
     const runSeed = optional("seed", values.seed) ?? 1;
@@ -86,9 +114,11 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
       throw new UsageError("give exactly one of --trial I and --trial-seed N");
     }
     const backend = (values.backend ?? "auto") as BackendChoice;
-    if (!["auto", "wasm", "blas", "cpu"].includes(backend)) {
+    if (!BACKEND_FLAG_VALUES.includes(backend)) {
       throw new UsageError(
-        `--backend must be auto, wasm, blas or cpu, got "${values.backend}"`,
+        `--backend must be ${
+          oneOf(BACKEND_FLAG_VALUES)
+        }, got "${values.backend}"`,
       );
     }
     if (backend === "blas" && !backendAvailable("blas")) {
@@ -96,7 +126,11 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
         "--backend blas: OpenBLAS (libopenblas.so.0) is not available",
       );
     }
-    const seed = direct ?? trialSeed(runSeed, claim.id, config.key, trial!);
+    const seed = direct ?? trialSeed(runSeed, {
+      claim: claim.id,
+      config: config.key,
+      trial: trial!,
+    });
     await initWorker(backend);
     const result: TrialResult = await claim.runTrial(
       { claim: claim.id, config: config.key, trial: trial ?? -1, seed },
@@ -122,7 +156,5 @@ export async function replayMain(args: string[], io: Io): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exit(
-    await replayMain(Deno.args, { out: console.log, err: console.error }),
-  );
+  Deno.exit(await replayMain(Deno.args));
 }

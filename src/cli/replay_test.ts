@@ -63,8 +63,8 @@ Deno.test("replay", async (t) => {
 });
 
 Deno.test("replay reproduces a trial row of a run", async () => {
-  const { runClaims } = await import("../runner/run.ts");
-  const { readTrialFile } = await import("../runner/trial_log.ts");
+  const { runClaims } = await import("../report/pipeline.ts");
+  const { readTrialFile } = await import("../runner/trial_csv_parse.ts");
   const { c2 } = await import("../claims/c2_generalization.ts");
   const out = await Deno.makeTempDir();
   try {

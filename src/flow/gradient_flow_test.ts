@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
 import { backendAvailable, initBackend } from "../backend/backends.ts";
-import { clusterModel, sampleClusters } from "../model/data.ts";
 import {
   autoEngine,
   createFlowEngine,
@@ -9,35 +7,19 @@ import {
   type FlowEngineKind,
   type FlowForm,
   type FlowOptions,
+  type FlowResult,
   gradientFlow,
-  lossWeights,
 } from "./gradient_flow.ts";
-import {
-  initialWeights,
-  neuronBalance,
-  parameterNormSquared,
-} from "../model/network.ts";
+import { neuronBalance, parameterNormSquared } from "../model/network.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
-import { Rng } from "../model/rng.ts";
 import { type NetworkWeights } from "../model/weights.ts";
+import { flowInstance as instance } from "../../fixtures/flow_instance.ts";
 
 // The tfjs engine runs on wasm (the cpu backend would make `auto` native).
 await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
 const noBlas = loadOpenBlas() === null;
 /** Engines to run where OpenBLAS is present. */
 const ENGINES: FlowEngineKind[] = noBlas ? ["tfjs"] : ["tfjs", "native"];
-
-/** A cluster instance with a small initialization. */
-function instance(
-  seed: number,
-  p: { d: number; k: number; n: number; m: number; initScale?: number },
-): { data: FlowData; init: NetworkWeights<Float32Array> } {
-  const rng = new Rng(seed);
-  const model = clusterModel(rng, { d: p.d, k: p.k });
-  const s = sampleClusters(rng, model, p.n);
-  const init = initialWeights(rng, p.d, p.m, p.initScale ?? 1e-3);
-  return { data: { n: p.n, d: p.d, x: s.x, y: s.y }, init };
-}
 
 /** All parameters of a network as one float64 vector (W, b, v). */
 function flat(w: NetworkWeights<Float32Array>): Float64Array {
@@ -63,13 +45,23 @@ function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.abs(b);
 }
 
-/** The loss L(θ) in float64, θ flattened as (W, b, v). */
-function lossAt(
-  theta: Float64Array,
-  data: FlowData,
-  d: number,
-  m: number,
-): number {
+/**
+ * Two whole runs that should end alike: both converged at the same step of
+ * separation, with normalized margins within 1%.
+ */
+function assertSameOutcome(actual: FlowResult, expected: FlowResult): void {
+  assert.equal(expected.status, "converged");
+  assert.equal(actual.status, expected.status);
+  assert.equal(actual.separatedAtStep, expected.separatedAtStep);
+  assert.ok(
+    relative(actual.normalizedMargin, expected.normalizedMargin) < 1e-2,
+    `${actual.normalizedMargin} vs ${expected.normalizedMargin}`,
+  );
+}
+
+/** The loss L(θ) in float64, θ flattened as (W, b, v) (so m = |θ|/(d + 2)). */
+function lossAt(theta: Float64Array, data: FlowData): number {
+  const d = data.d, m = theta.length / (d + 2);
   let total = 0;
   for (let i = 0; i < data.n; i++) {
     let out = 0;
@@ -141,7 +133,6 @@ for (const engine of ENGINES) {
         m: 4,
         initScale: 0.8,
       });
-      const { d, m } = init;
       const stepFraction = 0.01;
       const result = gradientFlow(data, init, {
         engine,
@@ -159,10 +150,9 @@ for (const engine of ENGINES) {
         const plus = theta.slice(), minus = theta.slice();
         plus[j] += delta;
         minus[j] -= delta;
-        grad[j] = (lossAt(plus, data, d, m) - lossAt(minus, data, d, m)) /
-          (2 * delta);
+        grad[j] = (lossAt(plus, data) - lossAt(minus, data)) / (2 * delta);
       }
-      const loss = lossAt(theta, data, d, m);
+      const loss = lossAt(theta, data);
       let gradNorm = 0, thetaNorm = 0;
       for (let j = 0; j < theta.length; j++) {
         gradNorm += grad[j] ** 2;
@@ -203,13 +193,7 @@ Deno.test("plain and span forms follow the same path", async (t) => {
       const options: FlowOptions = { engine, stepFraction: 0.01 };
       const plain = gradientFlow(data, init, { ...options, form: "plain" });
       const span = gradientFlow(data, init, { ...options, form: "span" });
-      assert.equal(plain.status, "converged");
-      assert.equal(span.status, plain.status);
-      assert.equal(span.separatedAtStep, plain.separatedAtStep);
-      assert.ok(
-        relative(span.normalizedMargin, plain.normalizedMargin) < 1e-2,
-        `${span.normalizedMargin} vs ${plain.normalizedMargin}`,
-      );
+      assertSameOutcome(span, plain);
     });
   }
 });
@@ -253,13 +237,7 @@ Deno.test({
             ...options,
             engine: "native",
           });
-          assert.equal(tfjs.status, "converged");
-          assert.equal(native.status, tfjs.status);
-          assert.equal(native.separatedAtStep, tfjs.separatedAtStep);
-          assert.ok(
-            relative(native.normalizedMargin, tfjs.normalizedMargin) < 1e-2,
-            `${native.normalizedMargin} vs ${tfjs.normalizedMargin}`,
-          );
+          assertSameOutcome(native, tfjs);
           assert.ok(native.conservedDrift < 0.05);
         });
       }
@@ -277,17 +255,24 @@ Deno.test("engine choice: auto is native on the cpu backend with OpenBLAS", asyn
   }
 });
 
-Deno.test("the tfjs engine releases every tensor", () => {
-  const { data, init } = instance(5, { d: 30, k: 3, n: 12, m: 6 });
-  const before = tf.memory().numTensors;
-  for (const form of ["plain", "span"] as FlowForm[]) {
-    gradientFlow(data, init, { engine: "tfjs", form, maxSteps: 60 });
-    const engine = createFlowEngine(data, init, { engine: "tfjs", form });
-    engine.forward(); // stopped mid-step, as on a stop rule
-    engine.dispose();
+Deno.test("createFlowEngine builds the engine and form asked for", () => {
+  const { data, init } = instance(9, { d: 12, k: 3, n: 6, m: 4 });
+  for (const kind of [...ENGINES, "auto"] as const) {
+    for (const form of ["plain", "span", "auto"] as const) {
+      const engine = createFlowEngine(data, init, { engine: kind, form });
+      assert.equal(engine.kind, kind === "auto" ? autoEngine() : kind);
+      assert.equal(engine.form, form === "plain" ? "plain" : "span");
+      engine.dispose();
+    }
   }
-  gradientFlow(data, init, { engine: "tfjs", stepFraction: 1e3 });
-  assert.equal(tf.memory().numTensors, before);
+  if (noBlas) {
+    assert.throws(
+      () => createFlowEngine(data, init, { engine: "native" }),
+      /needs OpenBLAS/,
+    );
+  }
+  const bad = { ...data, d: 11 };
+  assert.throws(() => createFlowEngine(bad, init), RangeError);
 });
 
 Deno.test("statuses: not-separated, budget, margin-cap, diverged", async (t) => {
@@ -359,17 +344,4 @@ Deno.test("time change: log10 t increases, separation is recorded", () => {
   assert.ok(result.log10TimeSeparated < result.log10Time);
   assert.equal(result.log10Time, seen[seen.length - 1].time);
   assert.equal(seen.length, result.steps + 1);
-});
-
-Deno.test("lossWeights stays finite when the loss underflows", () => {
-  // q = (2000, 2003): L ≈ e^{-2000}/2, c = (1, -e^{-3}) / (1 + e^{-3}).
-  const w = lossWeights(
-    new Float64Array([2000, -2003]),
-    new Float32Array([1, -1]),
-  );
-  const logLoss = -2000 + Math.log1p(Math.exp(-3)) - Math.log(2);
-  assert.ok(Math.abs(w.logLoss - logLoss) < 1e-9);
-  assert.ok(Math.abs(w.coefficients[0] - 1 / (1 + Math.exp(-3))) < 1e-6);
-  assert.ok(Math.abs(w.coefficients[1] + 1 / (1 + Math.exp(3))) < 1e-6);
-  assert.equal(w.minMargin, 2000);
 });

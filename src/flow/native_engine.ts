@@ -1,5 +1,5 @@
 /**
- * The `native` engine of the gradient flow (see `./gradient_flow.ts`): the
+ * The `native` engine of the gradient flow (see `./engine.ts`): the
  * whole fused Euler step on preallocated Float32Arrays, with OpenBLAS
  * `sgemm` (`../backend/openblas.ts`) for the matrix products and plain loops for the
  * elementwise work on n×m arrays. No tensor is created, and no buffer is
@@ -21,11 +21,10 @@
  * @example Twenty steps of the flow on a tiny problem (when OpenBLAS loads)
  * ```ts
  * import { createNativeEngine } from "./native_engine.ts";
- * import { lossWeights } from "./gradient_flow.ts";
+ * import { lossWeights } from "./engine.ts";
  * import { loadOpenBlas } from "../backend/openblas.ts";
  * import assert from "node:assert/strict";
- * const blas = loadOpenBlas();
- * if (blas !== null) {
+ * if (loadOpenBlas() !== null) {
  *   const data = { n: 2, d: 2, x: new Float32Array([1, 0, 0, 1]), y: new Float32Array([1, -1]) };
  *   const init = {
  *     d: 2, m: 2,
@@ -33,7 +32,7 @@
  *     b: new Float32Array([0.1, 0.1]),
  *     v: new Float32Array([0.1, -0.1]),
  *   };
- *   const engine = createNativeEngine(data, init, "span", blas);
+ *   const engine = createNativeEngine(data, init, { form: "span" });
  *   const before = lossWeights(engine.forward(), data.y).logLoss;
  *   for (let s = 0; s < 20; s++) {
  *     const { coefficients } = lossWeights(engine.forward(), data.y);
@@ -46,21 +45,27 @@
  * @module
  */
 
-import type {
-  FlowData,
-  FlowEngine,
-  FlowForm,
-  NeuronNorms,
-} from "./gradient_flow.ts";
+import {
+  type EngineOptions,
+  type FlowData,
+  type FlowEngine,
+  type NeuronNorms,
+  resolveForm,
+  rowSquaredNorms,
+  SPAN_REFRESH_EVERY,
+} from "./engine.ts";
 import { transposeRows } from "../model/network.ts";
-import type { OpenBlas } from "../backend/openblas.ts";
+import { loadOpenBlas, type OpenBlas } from "../backend/openblas.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 
-/**
- * Steps between exact recomputations of the carried product
- * P = X W0ᵀ + K Aᵀ of the span form (both engines).
- */
-export const SPAN_REFRESH_EVERY = 50;
+/** Options of {@linkcode createNativeEngine}. */
+export interface NativeEngineOptions extends EngineOptions {
+  /**
+   * The OpenBLAS to run the products with; default {@linkcode loadOpenBlas}
+   * (an `Error` when it cannot be loaded).
+   */
+  blas?: OpenBlas;
+}
 
 /** Σ a_i b_i in double precision. */
 function dot(a: Float32Array, b: Float32Array): number {
@@ -75,15 +80,21 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s0 + s1;
 }
 
-/** y ← y + h·x, elementwise (rounded to float32 on store). */
-function axpy(y: Float32Array, h: number, x: Float32Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += h * x[i];
+/** The OpenBLAS of `options`, else the loaded one, else an Error. */
+function requireBlas(options: NativeEngineOptions): OpenBlas {
+  const blas = options.blas ?? loadOpenBlas();
+  if (blas === null) {
+    throw new Error(
+      `engine "native" needs OpenBLAS (libopenblas0) and --allow-ffi`,
+    );
+  }
+  return blas;
 }
 
 /**
- * Build the native engine for `data` from `init` in the given form.
- * `data.x` is used in place (not copied) and must not change while the
- * engine is in use. See {@linkcode FlowEngine} for the protocol.
+ * Build the native engine for `data` from `init`; `options.form` defaults
+ * to `auto`. `data.x` is used in place (not copied) and must not change
+ * while the engine is in use. See {@linkcode FlowEngine} for the protocol.
  *
  * The elementwise loops are branch-free (the activation pattern of a ReLU
  * layer is close to random, and mispredicted branches cost more than the
@@ -93,9 +104,10 @@ function axpy(y: Float32Array, h: number, x: Float32Array): void {
 export function createNativeEngine(
   data: FlowData,
   init: NetworkWeights<Float32Array>,
-  form: FlowForm,
-  blas: OpenBlas,
+  options: NativeEngineOptions = {},
 ): FlowEngine {
+  const form = resolveForm(data, init, options);
+  const blas = requireBlas(options);
   const { n, d } = data;
   const m = init.m;
   const X = data.x;
@@ -120,29 +132,24 @@ export function createNativeEngine(
   let KG: Float32Array | null = null;
   if (gram) {
     K = new Float32Array(n * n);
-    blas.sgemm(false, true, n, n, d, 1, X, d, X, d, 0, K, n);
+    blas.sgemm(X, X, { m: n, n, k: d, c: K, transB: true });
     KG = new Float32Array(n * m);
   }
   // Plain form: Wᵀ (d×m), and Xᵀ G (d×m) when not on the Gram route.
-  const Wt = span ? null : transposeRows(init.w, m, d);
+  const Wt = span ? null : transposeRows(init.w, m);
   const D = span || gram ? null : new Float32Array(d * m);
   // Span form: Aᵀ (n×m), P0 = X W0ᵀ, P = P0 + K Aᵀ, ‖w0_r‖², scratch.
   let At: Float32Array | null = null;
   let P0: Float32Array | null = null;
   let P: Float32Array | null = null;
   let scratch: Float32Array | null = null;
-  const w0Squared = new Float64Array(m);
+  const w0Squared = span ? rowSquaredNorms(init) : new Float64Array(m);
   if (span) {
     At = new Float32Array(n * m);
     P0 = new Float32Array(n * m);
-    blas.sgemm(false, true, n, m, d, 1, X, d, init.w, d, 0, P0, m);
+    blas.sgemm(X, init.w, { m: n, n: m, k: d, c: P0, transB: true });
     P = P0.slice();
     scratch = new Float32Array(n * m);
-    for (let r = 0; r < m; r++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += init.w[r * d + t] ** 2;
-      w0Squared[r] = s;
-    }
   }
   let steps = 0;
   let haveForward = false;
@@ -170,32 +177,32 @@ export function createNativeEngine(
       if (span) {
         activate(P!);
       } else {
-        blas.sgemm(false, false, n, m, d, 1, X, d, Wt!, m, 0, XW!, m);
+        blas.sgemm(X, Wt!, { m: n, n: m, k: d, c: XW! });
         activate(XW!);
       }
       haveForward = true;
       haveDirection = false;
       return outputs;
     },
-    direction(c) {
+    direction(coefficients) {
       if (!haveForward) throw new Error("direction() needs a forward() first");
       // G = (c vᵀ) ⊙ 1[H > 0]; H ≥ +0, so H > 0 iff its bits are > 0.
       for (let i = 0; i < n; i++) {
         const row = i * m;
-        const ci = c[i];
+        const ci = coefficients[i];
         for (let r = 0; r < m; r++) {
           G[row + r] = Math.fround(ci * v[r]) * ((-hBits[row + r]) >>> 31);
         }
       }
       // Δb = 1ᵀ G, Δv = cᵀ relu(Z).
-      blas.sgemm(false, false, 1, m, n, 1, ones, n, G, m, 0, db, m);
-      blas.sgemm(false, false, 1, m, n, 1, c, n, H, m, 0, dv, m);
+      blas.sgemm(ones, G, { m: 1, n: m, k: n, c: db });
+      blas.sgemm(coefficients, H, { m: 1, n: m, k: n, c: dv });
       let normSquared = dot(db, db) + dot(dv, dv);
       if (gram) {
-        blas.sgemm(false, false, n, m, n, 1, K!, n, G, m, 0, KG!, m);
+        blas.sgemm(K!, G, { m: n, n: m, k: n, c: KG! });
         normSquared += dot(G, KG!);
       } else {
-        blas.sgemm(true, false, d, m, n, 1, X, d, G, m, 0, D!, m);
+        blas.sgemm(X, G, { m: d, n: m, k: n, c: D!, transA: true });
         normSquared += dot(D!, D!);
       }
       haveForward = false;
@@ -204,21 +211,34 @@ export function createNativeEngine(
     },
     advance(h) {
       if (!haveDirection) throw new Error("advance() needs a direction()");
+      /** y ← y + h·x, elementwise (rounded to float32 on store). */
+      const addStep = (y: Float32Array, x: Float32Array): void => {
+        for (let i = 0; i < y.length; i++) y[i] += h * x[i];
+      };
       if (span) {
-        axpy(At!, h, G);
+        addStep(At!, G);
         if ((steps + 1) % SPAN_REFRESH_EVERY === 0) {
           P!.set(P0!);
-          blas.sgemm(false, false, n, m, n, 1, K!, n, At!, m, 1, P!, m);
+          blas.sgemm(K!, At!, { m: n, n: m, k: n, c: P!, beta: 1 });
         } else {
-          axpy(P!, h, KG!);
+          addStep(P!, KG!);
         }
       } else if (gram) {
-        blas.sgemm(true, false, d, m, n, h, X, d, G, m, 1, Wt!, m);
+        // Wᵀ ← Wᵀ + h Xᵀ G, in place.
+        blas.sgemm(X, G, {
+          m: d,
+          n: m,
+          k: n,
+          c: Wt!,
+          transA: true,
+          alpha: h,
+          beta: 1,
+        });
       } else {
-        axpy(Wt!, h, D!);
+        addStep(Wt!, D!);
       }
-      axpy(b, h, db);
-      axpy(v, h, dv);
+      addStep(b, db);
+      addStep(v, dv);
       haveDirection = false;
       steps++;
     },
@@ -226,7 +246,7 @@ export function createNativeEngine(
       const wSquared = new Float64Array(m);
       if (span) {
         // ‖w_r‖² = ‖w0_r‖² + Σ_i A_ri (2 P0 + K Aᵀ)_ir
-        blas.sgemm(false, false, n, m, n, 1, K!, n, At!, m, 0, scratch!, m);
+        blas.sgemm(K!, At!, { m: n, n: m, k: n, c: scratch! });
         wSquared.set(w0Squared);
         for (let i = 0; i < n; i++) {
           const row = i * m;
@@ -248,9 +268,9 @@ export function createNativeEngine(
       if (span) {
         // W = W0 + A X
         w = init.w.slice();
-        blas.sgemm(true, false, m, d, n, 1, At!, m, X, d, 1, w, d);
+        blas.sgemm(At!, X, { m, n: d, k: n, c: w, transA: true, beta: 1 });
       } else {
-        w = transposeRows(Wt!, d, m);
+        w = transposeRows(Wt!, d);
       }
       return { d, m, w, b: b.slice(), v: v.slice() };
     },

@@ -1,6 +1,5 @@
 /**
- * A sound certified l2 radius for a two-layer ReLU network, and the paper's
- * robust network N*.
+ * A sound certified l2 radius for a two-layer ReLU network.
  *
  * For N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r), a point x and a label y, write
  * a_r = ⟨w_r, x⟩ + b_r and n_r = ‖w_r‖. The per-neuron interval bound gives,
@@ -39,13 +38,29 @@
  * @module
  */
 
-import { flipRadius, preActivations } from "./flip_radius.ts";
-import { checkWeights, type NetworkWeights } from "../model/weights.ts";
+import { flipRadius } from "./flip_radius.ts";
+import { pointPreActivations, rowNorms } from "../model/forward.ts";
+import type { LabelledPoint, LabelledPoints } from "../model/data.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /**
- * The certified l2 radius ε* from pre-activations a_r (`offsets`), hidden
- * row norms n_r = ‖w_r‖ (`rowNorms`) and output weights v_r: the smallest
- * ε ≥ 0 with g(ε) ≤ 0 (see the module doc for g and the soundness proof).
+ * The interval bound of a network at one point: pre-activations a_r
+ * (`offsets`), hidden row norms n_r = ‖w_r‖ (`rowNorms`) and output weights
+ * v_r, all of length m.
+ */
+export interface IntervalBound {
+  /** Pre-activations a_r = ⟨w_r, x⟩ + b_r at the point. */
+  offsets: ArrayLike<number>;
+  /** Row norms n_r = ‖w_r‖ (finite, ≥ 0). */
+  rowNorms: ArrayLike<number>;
+  /** Output weights v_r. */
+  outputWeights: ArrayLike<number>;
+}
+
+/**
+ * The certified l2 radius ε* from an {@linkcode IntervalBound}
+ * (pre-activations a_r, row norms n_r = ‖w_r‖, output weights v_r): the
+ * smallest ε ≥ 0 with g(ε) ≤ 0 (see the module doc for g and the soundness proof).
  * Returns 0 when y·N(x) ≤ 0 and `Infinity` when g never reaches 0.
  *
  * @example One neuron: the bound is exact
@@ -53,16 +68,13 @@ import { checkWeights, type NetworkWeights } from "../model/weights.ts";
  * import { certifiedRadius } from "./certified_radius.ts";
  * import assert from "node:assert/strict";
  * // y N(x + z) = relu(2 + ⟨w, z⟩) with ‖w‖ = 4: zero once ⟨w, z⟩ = -2.
- * assert.equal(certifiedRadius([2], [4], [1], 1), 0.5);
- * assert.equal(certifiedRadius([2], [4], [1], -1), 0);
+ * const bound = { offsets: [2], rowNorms: [4], outputWeights: [1] };
+ * assert.equal(certifiedRadius(bound, 1), 0.5);
+ * assert.equal(certifiedRadius(bound, -1), 0);
  * ```
  */
-export function certifiedRadius(
-  offsets: ArrayLike<number>,
-  rowNorms: ArrayLike<number>,
-  outputWeights: ArrayLike<number>,
-  label: number,
-): number {
+export function certifiedRadius(bound: IntervalBound, label: number): number {
+  const { offsets, rowNorms, outputWeights } = bound;
   const m = offsets.length;
   if (rowNorms.length !== m || outputWeights.length !== m) {
     throw new RangeError(
@@ -78,12 +90,12 @@ export function certifiedRadius(
     }
     slopes[r] = label * outputWeights[r] > 0 ? -n : n;
   }
-  return flipRadius(offsets, slopes, outputWeights, label);
+  return flipRadius({ offsets, slopes, outputWeights }, label);
 }
 
 /**
- * The certified l2 radius of a network at `x` with label `label`: a lower
- * bound on the distance from x to any point where label·N ≤ 0. See
+ * The certified l2 radius of a network at a point `x` with label `label`: a
+ * lower bound on the distance from x to any point where label·N ≤ 0. See
  * {@linkcode certifiedRadius}.
  *
  * @example
@@ -91,38 +103,23 @@ export function certifiedRadius(
  * import { certifiedRadiusAt } from "./certified_radius.ts";
  * import assert from "node:assert/strict";
  * const net = { w: [3, 4], b: [-5], v: [1], d: 2, m: 1 }; // relu(3x1 + 4x2 - 5)
- * assert.equal(certifiedRadiusAt(net, [3, 4], 1), 4); // a = 20, ‖w‖ = 5
+ * assert.equal(certifiedRadiusAt(net, { x: [3, 4], label: 1 }), 4); // a = 20, ‖w‖ = 5
  * ```
  */
 export function certifiedRadiusAt(
   weights: NetworkWeights,
-  x: ArrayLike<number>,
-  label: number,
+  point: LabelledPoint,
 ): number {
-  return certifiedRadius(
-    preActivations(weights, x),
-    rowNorms(weights),
-    weights.v,
-    label,
-  );
-}
-
-/** The norms ‖w_r‖ of every neuron's weight vector. */
-export function rowNorms(weights: NetworkWeights): Float64Array {
-  const { w, d, m } = weights;
-  const norms = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = 0;
-    const row = r * d;
-    for (let i = 0; i < d; i++) s += w[row + i] * w[row + i];
-    norms[r] = Math.sqrt(s);
-  }
-  return norms;
+  return certifiedRadius({
+    offsets: pointPreActivations(weights, point.x),
+    rowNorms: rowNorms(weights),
+    outputWeights: weights.v,
+  }, point.label);
 }
 
 /**
- * {@linkcode certifiedRadiusAt} for n points (x n×d row-major, labels y),
- * with the row norms computed once.
+ * {@linkcode certifiedRadiusAt} for n labelled points (x n×d row-major,
+ * labels y, n = `y.length`), with the row norms computed once.
  *
  * @example
  * ```ts
@@ -131,58 +128,24 @@ export function rowNorms(weights: NetworkWeights): Float64Array {
  * // N(x) = relu(x1 - 1): a point at x1 = 3 is certified for radius 2.
  * const net = { w: [1, 0], b: [-1], v: [1], d: 2, m: 1 };
  * const x = new Float64Array([3, 0, 5, 1]);
- * assert.deepEqual(certifiedRadii(net, x, [1, 1], 2), [2, 4]);
+ * assert.deepEqual(certifiedRadii(net, { x, y: [1, 1] }), [2, 4]);
  * ```
  */
 export function certifiedRadii(
   weights: NetworkWeights,
-  x: Float32Array | Float64Array,
-  y: ArrayLike<number>,
-  n: number,
+  points: LabelledPoints<Float32Array | Float64Array>,
 ): number[] {
   const { d, v } = weights;
+  const { x, y } = points;
   const norms = rowNorms(weights);
-  return Array.from({ length: n }, (_, i) => {
-    const point = x.subarray(i * d, (i + 1) * d);
-    return certifiedRadius(preActivations(weights, point), norms, v, y[i]);
+  return Array.from({ length: y.length }, (_, i) => {
+    const offsets = pointPreActivations(
+      weights,
+      x.subarray(i * d, (i + 1) * d),
+    );
+    return certifiedRadius(
+      { offsets, rowNorms: norms, outputWeights: v },
+      y[i],
+    );
   });
-}
-
-/**
- * The paper's robust network N*(x) = Σ_j y_j relu(⟨μ_j, x⟩ - d/2): one neuron
- * per cluster, w_j = μ_j, b_j = -d/2, v_j = y_j, width m = k.
- *
- * With orthogonal means of norm √d, at x = μ_j only neuron j is active, with
- * pre-activation d/2 and ‖w_j‖ = √d, so the certified radius is exactly √d/2
- * (reached by z = -μ_j/2).
- *
- * @param clusterMeans the means μ_j, row-major k×d
- * @param clusterLabels the cluster labels y_j (±1), length k
- * @param d input dimension
- * @param k number of clusters
- *
- * @example
- * ```ts
- * import { certifiedRadiusAt, robustNetwork } from "./certified_radius.ts";
- * import assert from "node:assert/strict";
- * const means = new Float64Array([2, 0, 0, 0, 0, 2, 0, 0]); // √d e_1, √d e_2 with d = 4
- * const net = robustNetwork(means, [1, -1], 4, 2);
- * assert.equal(certifiedRadiusAt(net, [2, 0, 0, 0], 1), 1); // √d / 2
- * ```
- */
-export function robustNetwork(
-  clusterMeans: Float64Array,
-  clusterLabels: ArrayLike<number>,
-  d: number,
-  k: number,
-): NetworkWeights<Float64Array> {
-  const weights: NetworkWeights<Float64Array> = {
-    w: Float64Array.from(clusterMeans),
-    b: new Float64Array(k).fill(-d / 2),
-    v: Float64Array.from(clusterLabels),
-    d,
-    m: k,
-  };
-  checkWeights(weights);
-  return weights;
 }

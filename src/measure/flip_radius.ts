@@ -13,66 +13,33 @@
  * @module
  */
 
-import { checkWeights, type NetworkWeights } from "../model/weights.ts";
+import { neuronSlopes, pointPreActivations } from "../model/forward.ts";
+import type { LabelledPoint } from "../model/data.ts";
+import { type NetworkWeights } from "../model/weights.ts";
 
 /**
- * The pre-activations a_r = ⟨w_r, x⟩ + b_r of every neuron at `x`.
- *
- * @example
- * ```ts
- * import { preActivations } from "./flip_radius.ts";
- * import assert from "node:assert/strict";
- * const net = { w: [1, 2, 0, 1], b: [0, -1], v: [1, 1], d: 2, m: 2 };
- * assert.deepEqual(Array.from(preActivations(net, [1, 1])), [3, 0]);
- * ```
+ * A network restricted to a line x + t·u: f(t) = Σ_r v_r relu(a_r + t·c_r),
+ * with `offsets` a_r (the pre-activations at t = 0), `slopes` c_r and
+ * `outputWeights` v_r, all of length m.
  */
-export function preActivations(
-  weights: NetworkWeights,
-  x: ArrayLike<number>,
-): Float64Array {
-  checkWeights(weights);
-  const { w, b, d, m } = weights;
-  if (x.length !== d) {
-    throw new RangeError(`point has length ${x.length}, expected d=${d}`);
-  }
-  const a = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = b[r];
-    const row = r * d;
-    for (let i = 0; i < d; i++) s += w[row + i] * x[i];
-    a[r] = s;
-  }
-  return a;
+export interface ReluLine {
+  /** Pre-activations a_r at t = 0. */
+  offsets: ArrayLike<number>;
+  /** Rates c_r = ⟨w_r, u⟩ along the (unit) direction. */
+  slopes: ArrayLike<number>;
+  /** Output weights v_r. */
+  outputWeights: ArrayLike<number>;
+}
+
+/** Options of {@linkcode flipRadius} and {@linkcode flipRadiusAlong}. */
+export interface FlipRadiusOptions {
+  /** Largest radius of interest: a flip beyond it is `Infinity` (default `Infinity`). */
+  maxRadius?: number;
 }
 
 /**
- * The network output N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r).
- *
- * @example
- * ```ts
- * import { networkOutput } from "./flip_radius.ts";
- * import assert from "node:assert/strict";
- * const net = { w: [1, 0, 0, 1], b: [0, 0], v: [1, -1], d: 2, m: 2 };
- * assert.equal(networkOutput(net, [3, 1]), 2);
- * assert.equal(networkOutput(net, [-3, 1]), -1);
- * ```
- */
-export function networkOutput(
-  weights: NetworkWeights,
-  x: ArrayLike<number>,
-): number {
-  const a = preActivations(weights, x);
-  let out = 0;
-  for (let r = 0; r < a.length; r++) {
-    if (a[r] > 0) out += weights.v[r] * a[r];
-  }
-  return out;
-}
-
-/**
- * The smallest t ≥ 0 with label·f(t) ≤ 0, where
- * f(t) = Σ_r v_r relu(a_r + t·c_r) (`offsets` a_r, `slopes` c_r,
- * `outputWeights` v_r).
+ * The smallest t ≥ 0 with label·f(t) ≤ 0 on a {@linkcode ReluLine}
+ * f(t) = Σ_r v_r relu(a_r + t·c_r).
  *
  * Returns 0 when label·f(0) ≤ 0 (already misclassified, or on the decision
  * boundary), and `Infinity` when label·f stays positive on [0, maxRadius]
@@ -89,28 +56,27 @@ export function networkOutput(
  * once no neuron is active (this catches g touching 0 at a kink, e.g. when
  * the last active neuron switches off). Cost O(m log m).
  *
- * @param offsets pre-activations a_r at t = 0
- * @param slopes rates c_r = ⟨w_r, u⟩ along the (unit) direction
- * @param outputWeights output weights v_r
+ * @param line the offsets a_r, slopes c_r and output weights v_r
  * @param label the label y (usually ±1); the flip is where y·f(t) ≤ 0
- * @param maxRadius largest t of interest (default `Infinity`)
+ * @param options `maxRadius`, the largest t of interest (default `Infinity`)
  *
  * @example Flip beyond the only kink
  * ```ts
  * import { flipRadius } from "./flip_radius.ts";
  * import assert from "node:assert/strict";
  * // f(t) = relu(1 - t) - 0.5 relu(t - 0): f = 1 - 1.5 t until t = 1.
- * assert.equal(flipRadius([1, 0], [-1, 1], [1, -0.5], 1), 2 / 3);
- * assert.equal(flipRadius([1, 0], [-1, 1], [1, -0.5], 1, 0.5), Infinity);
+ * const line = { offsets: [1, 0], slopes: [-1, 1], outputWeights: [1, -0.5] };
+ * assert.equal(flipRadius(line, 1), 2 / 3);
+ * assert.equal(flipRadius(line, 1, { maxRadius: 0.5 }), Infinity);
  * ```
  */
 export function flipRadius(
-  offsets: ArrayLike<number>,
-  slopes: ArrayLike<number>,
-  outputWeights: ArrayLike<number>,
+  line: ReluLine,
   label: number,
-  maxRadius = Infinity,
+  options: FlipRadiusOptions = {},
 ): number {
+  const { offsets, slopes, outputWeights } = line;
+  const { maxRadius = Infinity } = options;
   const m = offsets.length;
   if (slopes.length !== m || outputWeights.length !== m) {
     throw new RangeError(
@@ -180,35 +146,14 @@ export function flipRadius(
   return root <= maxRadius ? root : Infinity;
 }
 
-/**
- * The slopes c_r = ⟨w_r, u⟩ of every neuron's pre-activation along a
- * direction u (length d, not normalised).
- *
- * @example
- * ```ts
- * import { neuronSlopes } from "./flip_radius.ts";
- * import assert from "node:assert/strict";
- * const net = { w: [1, 0, 0, -1], b: [0, 0], v: [1, 1], d: 2, m: 2 };
- * assert.deepEqual([...neuronSlopes(net, [3, 4])], [3, -4]);
- * ```
- */
-export function neuronSlopes(
-  weights: NetworkWeights,
-  u: ArrayLike<number>,
-): Float64Array {
-  const { w, d, m } = weights;
-  const out = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = 0;
-    const row = r * d;
-    for (let i = 0; i < d; i++) s += w[row + i] * u[i];
-    out[r] = s;
-  }
-  return out;
+/** A labelled point and a direction to move it along. */
+export interface LineAttack extends LabelledPoint {
+  /** The direction u (length d, not necessarily normalised, non-zero). */
+  direction: ArrayLike<number>;
 }
 
 /**
- * The flip radius of a network at `x` along direction `u` (normalised here):
+ * The flip radius of a network at `x` along `direction` u (normalised here):
  * the smallest t ≥ 0 with label·N(x + t·u/‖u‖) ≤ 0, or `Infinity` if there is
  * none up to `maxRadius`. See {@linkcode flipRadius}.
  *
@@ -218,17 +163,16 @@ export function neuronSlopes(
  * import assert from "node:assert/strict";
  * // N(x) = relu(x1 - 1): from (3, 0) towards -e1 it reaches 0 at x1 = 1.
  * const net = { w: [1, 0], b: [-1], v: [1], d: 2, m: 1 };
- * assert.equal(flipRadiusAlong(net, [3, 0], [-2, 0], 1), 2);
+ * assert.equal(flipRadiusAlong(net, { x: [3, 0], direction: [-2, 0], label: 1 }), 2);
  * ```
  */
 export function flipRadiusAlong(
   weights: NetworkWeights,
-  x: ArrayLike<number>,
-  u: ArrayLike<number>,
-  label: number,
-  maxRadius = Infinity,
+  attack: LineAttack,
+  options: FlipRadiusOptions = {},
 ): number {
-  const offsets = preActivations(weights, x);
+  const { x, direction: u, label } = attack;
+  const offsets = pointPreActivations(weights, x);
   const { d } = weights;
   if (u.length !== d) {
     throw new RangeError(`direction has length ${u.length}, expected d=${d}`);
@@ -242,5 +186,9 @@ export function flipRadiusAlong(
     );
   }
   const slopes = neuronSlopes(weights, u).map((s) => s / norm);
-  return flipRadius(offsets, slopes, weights.v, label, maxRadius);
+  return flipRadius(
+    { offsets, slopes, outputWeights: weights.v },
+    label,
+    options,
+  );
 }

@@ -1,40 +1,41 @@
 import assert from "node:assert/strict";
-import {
-  flipRadius,
-  flipRadiusAlong,
-  networkOutput,
-  preActivations,
-} from "./flip_radius.ts";
+import { flipRadius, flipRadiusAlong, type ReluLine } from "./flip_radius.ts";
+import { neuronSlopes, pointPreActivations } from "../model/forward.ts";
 import { Rng } from "../model/rng.ts";
 import { randomNetwork } from "../../fixtures/random_network.ts";
 
-/** label·f(t) evaluated directly, f(t) = Σ v_r relu(a_r + t c_r). */
-function lineValue(
-  a: ArrayLike<number>,
-  c: ArrayLike<number>,
-  v: ArrayLike<number>,
-  label: number,
-  t: number,
-): number {
-  let s = 0;
-  for (let r = 0; r < a.length; r++) s += v[r] * Math.max(0, a[r] + t * c[r]);
-  return label * s;
+/** A line function from its neurons, each given as [a_r, c_r, v_r]. */
+function neurons(...terms: [number, number, number][]): ReluLine {
+  return {
+    offsets: terms.map((t) => t[0]),
+    slopes: terms.map((t) => t[1]),
+    outputWeights: terms.map((t) => t[2]),
+  };
+}
+
+/** t ↦ label·f(t) evaluated directly, f(t) = Σ v_r relu(a_r + t c_r). */
+function lineFunction(line: ReluLine, label: number): (t: number) => number {
+  const { offsets: a, slopes: c, outputWeights: v } = line;
+  return (t) => {
+    let s = 0;
+    for (let r = 0; r < a.length; r++) {
+      s += v[r] * Math.max(0, a[r] + t * c[r]);
+    }
+    return label * s;
+  };
 }
 
 /**
- * Brute force: scan a fine grid on [0, T] for the first point with
- * label·f ≤ 0, then bisect between it and the previous grid point.
+ * Brute force: scan a grid of `steps` points on [0, T] for the first point
+ * with label·f ≤ 0, then bisect between it and the previous grid point.
  * Returns Infinity when no grid point flips.
  */
 function bruteFlip(
-  a: ArrayLike<number>,
-  c: ArrayLike<number>,
-  v: ArrayLike<number>,
-  label: number,
-  T: number,
-  steps: number,
+  line: ReluLine,
+  scan: { label: number; T: number; steps: number },
 ): number {
-  const g = (t: number) => lineValue(a, c, v, label, t);
+  const { label, T, steps } = scan;
+  const g = lineFunction(line, label);
   if (g(0) <= 0) return 0;
   let prev = 0;
   for (let i = 1; i <= steps; i++) {
@@ -58,21 +59,19 @@ function bruteFlip(
  * the uncapped answer beyond T by direct evaluation; returns the outcome.
  */
 function checkLine(
-  a: Float64Array,
-  c: Float64Array,
-  v: ArrayLike<number>,
-  label: number,
-  context: string,
+  line: ReluLine,
+  { label, context }: { label: number; context: string },
 ): "flip" | "zero" | "none" | "tail" {
+  const { offsets: a, slopes: c, outputWeights: v } = line;
   let lastKink = 0;
   for (let r = 0; r < a.length; r++) {
     const t = -a[r] / c[r];
     if (t > 0 && Number.isFinite(t)) lastKink = Math.max(lastKink, t);
   }
   const T = Math.min(40, 1.5 * lastKink + 5);
-  const brute = bruteFlip(a, c, v, label, T, 4000);
-  const exact = flipRadius(a, c, v, label, T);
-  const free = flipRadius(a, c, v, label);
+  const brute = bruteFlip(line, { label, T, steps: 4000 });
+  const exact = flipRadius(line, label, { maxRadius: T });
+  const free = flipRadius(line, label);
   if (brute !== Infinity) {
     assert.ok(
       Math.abs(exact - brute) <= 1e-6 * Math.max(1, brute),
@@ -84,7 +83,7 @@ function checkLine(
   assert.equal(exact, Infinity, `${context}: brute none, exact ${exact}`);
   if (free === Infinity) return "none";
   // A flip past T (usually beyond every kink) must be a genuine first root.
-  const g = (t: number) => lineValue(a, c, v, label, t);
+  const g = lineFunction(line, label);
   let slopeScale = 0;
   for (let r = 0; r < a.length; r++) slopeScale += Math.abs(c[r] * v[r]);
   assert.ok(free > T);
@@ -102,23 +101,17 @@ Deno.test("flipRadius agrees with a grid scan plus bisection on random networks"
   for (let trial = 0; trial < 1500; trial++) {
     const m = 1 + rng.int(8);
     const d = 1 + rng.int(4);
-    const net = randomNetwork(rng, d, m);
+    const net = randomNetwork(rng, { d, m });
     const x = rng.normalArray(d);
     const u = rng.normalArray(d);
     const label = rng.uniform() < 0.5 ? 1 : -1;
-    const a = preActivations(net, x);
-    let un = 0;
-    for (let i = 0; i < d; i++) un += u[i] * u[i];
-    un = Math.sqrt(un);
-    const c = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += net.w[r * d + i] * u[i];
-      c[r] = s / un;
-    }
-    counts[checkLine(a, c, net.v, label, `trial ${trial}`)]++;
-    const exact = flipRadius(a, c, net.v, label);
-    const along = flipRadiusAlong(net, x, u, label);
+    const a = pointPreActivations(net, x);
+    const un = Math.sqrt(u.reduce((s, ui) => s + ui * ui, 0));
+    const c = neuronSlopes(net, u).map((s) => s / un);
+    const line = { offsets: a, slopes: c, outputWeights: net.v };
+    counts[checkLine(line, { label, context: `trial ${trial}` })]++;
+    const exact = flipRadius(line, label);
+    const along = flipRadiusAlong(net, { x, direction: u, label });
     assert.ok(
       along === exact || Math.abs(along - exact) <= 1e-9 * Math.max(1, exact),
       `trial ${trial}: along ${along} vs exact ${exact}`,
@@ -137,7 +130,12 @@ Deno.test("flipRadius agrees with a grid scan plus bisection on random networks"
         c2[r] = k * c2[s];
       }
     }
-    counts[checkLine(a2, c2, net.v, label, `degenerate trial ${trial}`)]++;
+    counts[
+      checkLine(
+        { offsets: a2, slopes: c2, outputWeights: net.v },
+        { label, context: `degenerate trial ${trial}` },
+      )
+    ]++;
   }
   // The sample exercises every outcome.
   assert.ok(
@@ -150,86 +148,113 @@ Deno.test("flipRadius agrees with a grid scan plus bisection on random networks"
 Deno.test("flipRadius hand-made cases", async (t) => {
   await t.step("single neuron turning off", () => {
     // f(t) = 2 relu(3 - 2t): zero at t = 1.5.
-    assert.equal(flipRadius([3], [-2], [2], 1), 1.5);
+    assert.equal(flipRadius(neurons([3, -2, 2]), 1), 1.5);
     // f never reaches 0 from below for the label -1 case: already ≤ 0.
-    assert.equal(flipRadius([3], [-2], [2], -1), 0);
+    assert.equal(flipRadius(neurons([3, -2, 2]), -1), 0);
   });
 
   await t.step("single neuron growing: no flip", () => {
-    assert.equal(flipRadius([1], [1], [1], 1), Infinity);
-    assert.equal(flipRadius([1], [0], [1], 1), Infinity);
+    assert.equal(flipRadius(neurons([1, 1, 1]), 1), Infinity);
+    assert.equal(flipRadius(neurons([1, 0, 1]), 1), Infinity);
   });
 
   await t.step("flip after the last kink", () => {
     // f(t) = 5 relu(1 + t) - 6 relu(t - 1): 5 + 5t until t = 1, then 11 - t.
-    assert.equal(flipRadius([1, -1], [1, 1], [5, -6], 1), 11);
-    assert.equal(flipRadius([1, -1], [1, 1], [5, -6], 1, 10.9), Infinity);
-    assert.equal(flipRadius([1, -1], [1, 1], [5, -6], 1, 11), 11);
+    assert.equal(flipRadius(neurons([1, 1, 5], [-1, 1, -6]), 1), 11);
+    assert.equal(
+      flipRadius(neurons([1, 1, 5], [-1, 1, -6]), 1, { maxRadius: 10.9 }),
+      Infinity,
+    );
+    assert.equal(
+      flipRadius(neurons([1, 1, 5], [-1, 1, -6]), 1, { maxRadius: 11 }),
+      11,
+    );
     // Label -1 on the same line: -f(0) = -5 ≤ 0.
-    assert.equal(flipRadius([1, -1], [1, 1], [5, -6], -1), 0);
+    assert.equal(flipRadius(neurons([1, 1, 5], [-1, 1, -6]), -1), 0);
   });
 
   await t.step("zero reached exactly at a kink", () => {
     // f(t) = relu(1 - t) + relu(t - 2) - 3 relu(t - 1): 1 - t on [0, 1].
-    assert.equal(flipRadius([1, -2, -1], [-1, 1, 1], [1, 1, -3], 1), 1);
+    assert.equal(
+      flipRadius(neurons([1, -1, 1], [-2, 1, 1], [-1, 1, -3]), 1),
+      1,
+    );
   });
 
   await t.step("already misclassified or on the boundary", () => {
-    assert.equal(flipRadius([1], [1], [-1], 1), 0);
-    assert.equal(flipRadius([-1], [-1], [1], 1), 0); // f ≡ 0 on [0, ∞)
-    assert.equal(flipRadius([], [], [], 1), 0); // empty network is 0
-    assert.equal(flipRadius([2], [-1], [1], 0), 0); // label 0: 0·f ≤ 0
+    assert.equal(flipRadius(neurons([1, 1, -1]), 1), 0);
+    assert.equal(flipRadius(neurons([-1, -1, 1]), 1), 0); // f ≡ 0 on [0, ∞)
+    assert.equal(flipRadius(neurons(), 1), 0); // empty network is 0
+    assert.equal(flipRadius(neurons([2, -1, 1]), 0), 0); // label 0: 0·f ≤ 0
   });
 
   await t.step("neuron exactly at its kink at t = 0", () => {
     // relu(0 + t) turns on immediately: f(t) = 1 - relu(0 + 2t) → 0.5.
-    assert.equal(flipRadius([1, 0], [0, 2], [1, -1], 1), 0.5);
+    assert.equal(flipRadius(neurons([1, 0, 1], [0, 2, -1]), 1), 0.5);
     // relu(0 - 2t) stays off: f ≡ 1.
-    assert.equal(flipRadius([1, 0], [0, -2], [1, -1], 1), Infinity);
+    assert.equal(flipRadius(neurons([1, 0, 1], [0, -2, -1]), 1), Infinity);
     // Negative zero behaves like zero.
-    assert.equal(flipRadius([1, -0], [0, 2], [1, -1], 1), 0.5);
+    assert.equal(flipRadius(neurons([1, 0, 1], [-0, 2, -1]), 1), 0.5);
   });
 
   await t.step("c_r = 0 neurons are constant", () => {
     // f(t) = 2 (const) + relu(-1 + 0 t) (off) - relu(-1 + t) → 2 - (t - 1) = 0 at 3.
-    assert.equal(flipRadius([2, -1, -1], [0, 0, 1], [1, 1, -1], 1), 3);
-    assert.equal(flipRadius([0, 0], [0, 0], [1, 1], 1), 0); // f ≡ 0
+    assert.equal(flipRadius(neurons([2, 0, 1], [-1, 0, 1], [-1, 1, -1]), 1), 3);
+    assert.equal(flipRadius(neurons([0, 0, 1], [0, 0, 1]), 1), 0); // f ≡ 0
   });
 
   await t.step("ties: several kinks at one time", () => {
     // relu(2 - 2t) switches off and -2 relu(t - 1), -relu(t - 1) switch on,
     // all at t = 1, where 2 - 2t reaches 0.
-    assert.equal(flipRadius([2, -1, -1], [-2, 1, 1], [1, -2, -1], 1), 1);
+    assert.equal(
+      flipRadius(neurons([2, -2, 1], [-1, 1, -2], [-1, 1, -1]), 1),
+      1,
+    );
     // f(t) = relu(2 - t) - 2 relu(t - 1): 2 - t on [0, 1], then
     // 1 - 3(t - 1) = 0 at t = 4/3.
-    const r = flipRadius([2, -1, -1], [-1, 1, 1], [1, -1, -1], 1);
+    const r = flipRadius(neurons([2, -1, 1], [-1, 1, -1], [-1, 1, -1]), 1);
     assert.ok(Math.abs(r - 4 / 3) < 1e-15);
   });
 
   await t.step("touching zero at a kink counts as a flip", () => {
     // f(t) = relu(1 - t) + relu(t - 1): equals |1 - t|, zero at t = 1.
-    assert.equal(flipRadius([1, -1], [-1, 1], [1, 1], 1), 1);
+    assert.equal(flipRadius(neurons([1, -1, 1], [-1, 1, 1]), 1), 1);
   });
 
   await t.step("bad input", () => {
-    assert.throws(() => flipRadius([1], [1, 2], [1], 1), RangeError);
-    assert.throws(() => flipRadius([NaN], [1], [1], 1), RangeError);
-    assert.throws(() => flipRadius([1], [1], [1], 1, -1), RangeError);
+    assert.throws(
+      () => flipRadius({ offsets: [1], slopes: [1, 2], outputWeights: [1] }, 1),
+      RangeError,
+    );
+    assert.throws(() => flipRadius(neurons([NaN, 1, 1]), 1), RangeError);
+    assert.throws(
+      () => flipRadius(neurons([1, 1, 1]), 1, { maxRadius: -1 }),
+      RangeError,
+    );
   });
 });
 
-Deno.test("flipRadiusAlong and networkOutput on a small explicit network", () => {
-  // N(x) = relu(x1 + x2 - 1) - relu(x1 - x2).
+Deno.test("flipRadiusAlong on a small explicit network", () => {
+  // N(x) = relu(x1 + x2 - 1) - relu(x1 - x2), at x = (1, 1) with label 1.
   const net = { w: [1, 1, 1, -1], b: [-1, 0], v: [1, -1], d: 2, m: 2 };
-  assert.equal(networkOutput(net, [1, 1]), 1);
-  assert.equal(networkOutput(net, [2, 0]), -1);
-  // From (1, 1) along +e1 (unnormalised): N = (t + 1) - t = 1 forever.
-  assert.equal(flipRadiusAlong(net, [1, 1], [5, 0], 1), Infinity);
+  const along = (direction: number[]) =>
+    flipRadiusAlong(net, { x: [1, 1], direction, label: 1 });
+  // Along +e1 (unnormalised): N = (t + 1) - t = 1 forever.
+  assert.equal(along([5, 0]), Infinity);
   // Along -e2: N = relu(1 - t) - t, zero at t = 1/2.
-  assert.equal(flipRadiusAlong(net, [1, 1], [0, -3], 1), 0.5);
+  assert.equal(along([0, -3]), 0.5);
+  assert.equal(
+    flipRadiusAlong(net, { x: [1, 1], direction: [0, -3], label: 1 }, {
+      maxRadius: 0.4,
+    }),
+    Infinity,
+  );
   // The normalised direction (1, -1)/√2: N(t) = relu(1) - √2 t → 1/√2.
-  const r = flipRadiusAlong(net, [1, 1], [1, -1], 1);
-  assert.ok(Math.abs(r - Math.SQRT1_2) < 1e-15);
-  assert.throws(() => flipRadiusAlong(net, [1, 1], [0, 0], 1), RangeError);
-  assert.throws(() => flipRadiusAlong(net, [1, 1, 1], [1, 0], 1), RangeError);
+  assert.ok(Math.abs(along([1, -1]) - Math.SQRT1_2) < 1e-15);
+  assert.throws(() => along([0, 0]), RangeError);
+  assert.throws(
+    () => flipRadiusAlong(net, { x: [1, 1, 1], direction: [1, 0], label: 1 }),
+    RangeError,
+  );
+  assert.throws(() => along([1, 0, 0]), /direction has length 3/);
 });

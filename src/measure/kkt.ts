@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { LabelledPoints } from "../model/data.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 
 /** Options of {@linkcode kktResidual}. */
@@ -91,7 +92,11 @@ const DEFAULT_TOLERANCE = 1e-10;
 /** λ_i above this count towards {@linkcode KktReport.supportSize}. */
 const SUPPORT_THRESHOLD = 1e-9;
 
-/** Dot product of `a[ao..ao+len)` and `b[bo..bo+len)`, four accumulators. */
+/**
+ * Dot product of `a[ao..ao+len)` and `b[bo..bo+len)`, four accumulators.
+ * The innermost kernel of every sum below (called O(n²) times), so it takes
+ * plain positional offsets rather than an options object.
+ */
 function dot(
   a: ArrayLike<number>,
   ao: number,
@@ -112,25 +117,22 @@ function dot(
 }
 
 /**
- * The Gram matrix X·Xᵀ of `n` points of dimension `d` (X row-major `n × d`),
- * as an `n × n` row-major `Float64Array`.
+ * The Gram matrix X·Xᵀ of the n points of dimension `d` in `x` (X row-major
+ * `n × d`, n = `x.length / d`), as an `n × n` row-major `Float64Array`.
  *
  * @example
  * ```ts
  * import { gramMatrix } from "./kkt.ts";
  * import assert from "node:assert/strict";
- * const g = gramMatrix([1, 2, 3, 4], 2, 2);
+ * const g = gramMatrix([1, 2, 3, 4], 2);
  * assert.deepEqual([...g], [5, 11, 11, 25]);
  * ```
  */
-export function gramMatrix(
-  x: ArrayLike<number>,
-  n: number,
-  d: number,
-): Float64Array {
-  if (x.length !== n * d) {
+export function gramMatrix(x: ArrayLike<number>, d: number): Float64Array {
+  const n = x.length / d;
+  if (!Number.isInteger(n)) {
     throw new RangeError(
-      `gramMatrix: x has length ${x.length}, expected n·d = ${n * d}`,
+      `gramMatrix: x has length ${x.length}, not a multiple of d = ${d}`,
     );
   }
   const g = new Float64Array(n * n);
@@ -144,15 +146,14 @@ export function gramMatrix(
   return g;
 }
 
-/** Check the lengths of θ, X and y against m, d and n. */
+/** Check the lengths of θ, X, y and the optional X·Xᵀ against m, d and n = `y.length`. */
 function checkShapes(
   params: NetworkWeights,
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  n: number,
-  gram?: Float64Array,
+  points: LabelledPoints & { gram?: Float64Array },
 ): void {
   const { m, d } = params;
+  const { x, y, gram } = points;
+  const n = y.length;
   if (params.w.length !== m * d) {
     throw new RangeError(
       `w has length ${params.w.length}, expected m·d = ${m * d}`,
@@ -163,9 +164,6 @@ function checkShapes(
   }
   if (x.length !== n * d) {
     throw new RangeError(`x has length ${x.length}, expected n·d = ${n * d}`);
-  }
-  if (y.length !== n) {
-    throw new RangeError(`y has length ${y.length}, expected n = ${n}`);
   }
   if (gram !== undefined && gram.length !== n * n) {
     throw new RangeError(
@@ -180,16 +178,19 @@ function asFloat64(a: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Pre-activations z_ri = ⟨w_r, x_i⟩ + b_r, stored `n × m` (row i is point
- * i). Points are taken four at a time so that each w_r is read once per
- * block of four dot products (memory traffic, not arithmetic, is the limit).
+ * The pre-activations of a batch in float64, z_ri = ⟨w_r, x_i⟩ + b_r,
+ * stored `n × m` (row i is point i; n = `xIn.length / d`). Points are taken
+ * four at a time so that each w_r is read once per block of four dot
+ * products (memory traffic, not arithmetic, is the limit); each sum starts
+ * from 0 and adds b_r last, unlike the one-point `pointPreActivations` of
+ * `model/forward.ts` (bias first), so the two are kept apart.
  */
-function preActivations(
+function batchPreActivations(
   params: NetworkWeights,
   xIn: ArrayLike<number>,
-  n: number,
 ): Float64Array {
   const { b, m, d } = params;
+  const n = xIn.length / d;
   const w = asFloat64(params.w), x = asFloat64(xIn);
   const z = new Float64Array(n * m);
   let i = 0;
@@ -220,20 +221,26 @@ function preActivations(
   return z;
 }
 
+/** What {@linkcode buildQ} needs besides the pre-activations. */
+interface QInputs {
+  /** Output weights v_r (length m). */
+  v: ArrayLike<number>;
+  /** Labels y_i (length n). */
+  y: ArrayLike<number>;
+  /** X·Xᵀ (`n × n`). */
+  gram: Float64Array;
+  /** The factor c of θ̂ = c·θ. */
+  scale: number;
+}
+
 /**
  * Q_ij = y_i y_j ⟨∇N_i, ∇N_j⟩ at the parameters whose pre-activations are
- * `scale · z` and output weights `scale · v`:
+ * `scale · z` (`n × m`) and output weights `scale · v`:
  * y_i y_j [Σ_r v̂_r² s_ri s_rj (G_ij + 1) + Σ_r relu(ẑ_ri) relu(ẑ_rj)].
  */
-function buildQ(
-  z: Float64Array,
-  v: ArrayLike<number>,
-  y: ArrayLike<number>,
-  gram: Float64Array,
-  n: number,
-  m: number,
-  scale: number,
-): Float64Array {
+function buildQ(z: Float64Array, inputs: QInputs): Float64Array {
+  const { v, y, gram, scale } = inputs;
+  const n = y.length, m = v.length;
   const act = new Float64Array(n * m); // s_ri
   const weighted = new Float64Array(n * m); // v̂_r² s_ri
   const relu = new Float64Array(n * m); // relu(ẑ_ri)
@@ -271,40 +278,37 @@ function buildQ(
  * import { gradientGram } from "./kkt.ts";
  * import assert from "node:assert/strict";
  * // One neuron w = (1), b = 0, v = 2 on the point x = 3: ∇N = (v·x, v, relu(z)) = (6, 2, 3).
- * const q = gradientGram({ w: [1], b: [0], v: [2], d: 1, m: 1 }, [3], [1], 1);
+ * const q = gradientGram({ w: [1], b: [0], v: [2], d: 1, m: 1 }, { x: [3], y: [1] });
  * assert.equal(q[0], 36 + 4 + 9);
  * ```
  */
 export function gradientGram(
   params: NetworkWeights,
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  n: number,
-  gram?: Float64Array,
+  points: LabelledPoints,
+  options: { gram?: Float64Array } = {},
 ): Float64Array {
-  checkShapes(params, x, y, n, gram);
-  const z = preActivations(params, x, n);
-  return buildQ(
-    z,
-    params.v,
+  checkShapes(params, { ...points, gram: options.gram });
+  const { x, y } = points;
+  const z = batchPreActivations(params, x);
+  return buildQ(z, {
+    v: params.v,
     y,
-    gram ?? gramMatrix(x, n, params.d),
-    n,
-    params.m,
-    1,
-  );
+    gram: options.gram ?? gramMatrix(x, params.d),
+    scale: 1,
+  });
 }
 
 /**
- * Solve H_PP μ = rhs_P on the index set P by Cholesky. Returns `null` when
- * H_PP is not numerically positive definite.
+ * Solve H_PP μ = rhs_P on the index set P by Cholesky (H is `n × n`,
+ * n = `rhs.length`). Returns `null` when H_PP is not numerically positive
+ * definite.
  */
 function solveOnSet(
   h: Float64Array,
-  n: number,
-  set: number[],
-  rhs: Float64Array,
+  system: { set: number[]; rhs: Float64Array },
 ): Float64Array | null {
+  const { set, rhs } = system;
+  const n = rhs.length;
   const k = set.length;
   const l = new Float64Array(k * k);
   let maxDiag = 0;
@@ -335,13 +339,13 @@ function solveOnSet(
   return mu;
 }
 
-/** λᵀHλ - 2 rhsᵀλ (the objective, with rhs = 2q̂). */
+/** λᵀHλ - 2 rhsᵀλ (the objective, with rhs = 2q̂; n = `rhs.length`). */
 function objective(
   h: Float64Array,
-  rhs: Float64Array,
-  lambda: Float64Array,
-  n: number,
+  at: { rhs: Float64Array; lambda: Float64Array },
 ): number {
+  const { rhs, lambda } = at;
+  const n = rhs.length;
   let f = 0;
   for (let i = 0; i < n; i++) {
     if (lambda[i] === 0) continue;
@@ -360,10 +364,10 @@ function objective(
 function solveNonNegative(
   h: Float64Array,
   rhs: Float64Array,
-  n: number,
-  iterations: number,
-  tolerance: number,
+  options: { iterations: number; tolerance: number },
 ): { lambda: Float64Array; converged: boolean } {
+  const { iterations, tolerance } = options;
+  const n = rhs.length;
   // Stage 1: cyclic coordinate descent, keeping g = Hλ up to date.
   const lambda = new Float64Array(n);
   const g = new Float64Array(n);
@@ -397,7 +401,7 @@ function solveNonNegative(
     const set: number[] = [];
     for (let i = 0; i < n; i++) if (inSet[i]) set.push(i);
     if (set.length > 0) {
-      const mu = solveOnSet(h, n, set, rhs);
+      const mu = solveOnSet(h, { set, rhs });
       if (mu === null) break;
       let alpha = Infinity, blocking = -1;
       for (let a = 0; a < set.length; a++) {
@@ -447,7 +451,7 @@ function solveNonNegative(
   }
   if (
     lhConverged ||
-    objective(h, rhs, current, n) <= objective(h, rhs, lambda, n)
+    objective(h, { rhs, lambda: current }) <= objective(h, { rhs, lambda })
   ) {
     return { lambda: current, converged: lhConverged || cdConverged };
   }
@@ -483,20 +487,20 @@ function solveNonNegative(
  * // x = (1, 0), y = +1: v² = 1/‖(x,1)‖ and (w, b) = v·(x,1)/‖(x,1)‖.
  * const v = 2 ** -0.25, c = v / Math.SQRT2;
  * const params = { w: [c, 0], b: [c], v: [v], d: 2, m: 1 };
- * const report = kktResidual(params, [1, 0], [1], 1);
+ * const report = kktResidual(params, { x: [1, 0], y: [1] });
  * assert.ok(report.residual < 1e-12);
  * assert.ok(Math.abs(report.normRatio - 1) < 1e-12);
  * ```
  */
 export function kktResidual(
   params: NetworkWeights,
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  n: number,
+  points: LabelledPoints,
   options: KktOptions = {},
 ): KktReport {
-  checkShapes(params, x, y, n, options.gram);
+  checkShapes(params, { ...points, gram: options.gram });
   const { w, b, v, m, d } = params;
+  const { x, y } = points;
+  const n = y.length;
   const marginSlack = options.marginSlack ?? DEFAULT_MARGIN_SLACK;
   const penalty = options.penalty ?? DEFAULT_PENALTY;
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
@@ -516,7 +520,7 @@ export function kktResidual(
   const neuronImbalance = maxImbalance / (normSq / m);
 
   // 1. Margins.
-  const z = preActivations(params, x, n);
+  const z = batchPreActivations(params, x);
   const q = new Float64Array(n);
   let minMargin = Infinity;
   for (let i = 0; i < n; i++) {
@@ -548,8 +552,8 @@ export function kktResidual(
   const normSquared = normSq * scale * scale;
 
   // 3. Q and the penalised objective λᵀHλ - 2·rhsᵀλ with rhs = 2q̂.
-  const gram = options.gram ?? gramMatrix(x, n, d);
-  const h = buildQ(z, v, y, gram, n, m, scale);
+  const gram = options.gram ?? gramMatrix(x, d);
+  const h = buildQ(z, { v, y, gram, scale });
   let trace = 0;
   for (let i = 0; i < n; i++) trace += h[i * n + i];
   const tau = trace / n;
@@ -573,15 +577,13 @@ export function kktResidual(
     const sub = solveNonNegative(
       hk,
       Float64Array.from(keep, (i) => rhs[i]),
-      k,
-      iterations,
-      tolerance,
+      { iterations, tolerance },
     );
     const lambda = new Float64Array(n);
     keep.forEach((i, a) => (lambda[i] = sub.lambda[a]));
     return finish(lambda, sub.converged);
   }
-  const solved = solveNonNegative(h, rhs, n, iterations, tolerance);
+  const solved = solveNonNegative(h, rhs, { iterations, tolerance });
   return finish(solved.lambda, solved.converged);
 
   /** 5. Explicit residual and the report. */

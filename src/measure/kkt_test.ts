@@ -2,14 +2,12 @@ import assert from "node:assert/strict";
 import { gradientGram, gramMatrix, kktResidual } from "./kkt.ts";
 import { Rng } from "../model/rng.ts";
 import { type NetworkWeights } from "../model/weights.ts";
+import { randomNetwork } from "../../fixtures/random_network.ts";
 
 /** Explicit ∇_θ N(x_i; θ) rows (n × (m·d + 2m)), ordered (W, b, v). */
-function gradientRows(
-  p: NetworkWeights,
-  x: ArrayLike<number>,
-  n: number,
-): Float64Array[] {
+function gradientRows(p: NetworkWeights, x: ArrayLike<number>): Float64Array[] {
   const { w, b, v, m, d } = p;
+  const n = x.length / d;
   const rows: Float64Array[] = [];
   for (let i = 0; i < n; i++) {
     const g = new Float64Array(m * d + 2 * m);
@@ -27,7 +25,8 @@ function gradientRows(
 }
 
 /** N(x_i; θ) for every i. */
-function outputs(p: NetworkWeights, x: ArrayLike<number>, n: number): number[] {
+function outputs(p: NetworkWeights, x: ArrayLike<number>): number[] {
+  const n = x.length / p.d;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -58,16 +57,6 @@ function scaled(p: NetworkWeights, c: number): NetworkWeights {
     v: Array.from(p.v, (t) => c * t),
     d: p.d,
     m: p.m,
-  };
-}
-
-function randomNetwork(rng: Rng, m: number, d: number): NetworkWeights {
-  return {
-    w: rng.normalArray(m * d),
-    b: rng.normalArray(m),
-    v: rng.normalArray(m),
-    d,
-    m,
   };
 }
 
@@ -103,7 +92,7 @@ Deno.test("gramMatrix equals X·Xᵀ", () => {
   const rng = new Rng(1);
   const n = 4, d = 7;
   const x = rng.normalArray(n * d);
-  const g = gramMatrix(x, n, d);
+  const g = gramMatrix(x, d);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -111,12 +100,12 @@ Deno.test("gramMatrix equals X·Xᵀ", () => {
       assert.ok(Math.abs(g[i * n + j] - s) < 1e-12);
     }
   }
-  assert.throws(() => gramMatrix(x, n, d + 1), RangeError);
+  assert.throws(() => gramMatrix(x.subarray(1), d), RangeError);
 });
 
 Deno.test("a hand-made KKT point has residual 0", async (t) => {
   const { params, x, y, n, lambda } = handMadeKkt();
-  const margins = outputs(params, x, n).map((o, i) => y[i] * o);
+  const margins = outputs(params, x).map((o, i) => y[i] * o);
   assert.ok(
     Math.abs(margins[0] - 1) < 1e-14 && Math.abs(margins[1] - 1) < 1e-14,
   );
@@ -124,7 +113,7 @@ Deno.test("a hand-made KKT point has residual 0", async (t) => {
 
   for (const penalty of [0, 1, Infinity]) {
     await t.step(`penalty ${penalty}`, () => {
-      const report = kktResidual(params, x, y, n, { penalty });
+      const report = kktResidual(params, { x, y }, { penalty });
       assert.ok(report.residual < 1e-8, `residual ${report.residual}`);
       assert.ok(Math.abs(report.normRatio - 1) < 1e-10);
       assert.ok(report.neuronImbalance < 1e-12);
@@ -138,7 +127,7 @@ Deno.test("a hand-made KKT point has residual 0", async (t) => {
   }
 
   await t.step("also after scaling by 3 (margins 9)", () => {
-    const report = kktResidual(scaled(params, 3), x, y, n);
+    const report = kktResidual(scaled(params, 3), { x, y });
     assert.ok(report.residual < 1e-8);
     assert.ok(Math.abs(report.minMargin - 9) < 1e-12);
     assert.ok(Math.abs(report.normRatio - 1) < 1e-10);
@@ -147,12 +136,10 @@ Deno.test("a hand-made KKT point has residual 0", async (t) => {
   await t.step(
     "a duplicated support point (singular Q) changes nothing",
     () => {
-      const report = kktResidual(
-        params,
-        [...x, x[0], x[1]],
-        [...y, y[0]],
-        n + 1,
-      );
+      const report = kktResidual(params, {
+        x: [...x, x[0], x[1]],
+        y: [...y, y[0]],
+      });
       assert.ok(report.residual < 1e-8 && report.converged);
       assert.ok(Math.abs(report.normRatio - 1) < 1e-10);
       assert.ok(
@@ -168,7 +155,7 @@ Deno.test("a hand-made KKT point has residual 0", async (t) => {
         ...params,
         w: params.w.map((t, k) => (k === 1 ? t + 1e-3 : t)),
       };
-      const report = kktResidual(bent, x, y, n);
+      const report = kktResidual(bent, { x, y });
       assert.ok(
         report.residual > 1e-5 && report.residual < 1e-2,
         `residual ${report.residual}`,
@@ -180,12 +167,12 @@ Deno.test("a hand-made KKT point has residual 0", async (t) => {
 Deno.test("gradientGram matches explicit gradients and finite differences", () => {
   const rng = new Rng(7);
   const n = 5, m = 3, d = 4;
-  const params = randomNetwork(rng, m, d);
+  const params = randomNetwork(rng, { d, m });
   const x = rng.normalArray(n * d);
   const y = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
-  const rows = gradientRows(params, x, n);
-  const q = gradientGram(params, x, y, n);
-  const qWithGram = gradientGram(params, x, y, n, gramMatrix(x, n, d));
+  const rows = gradientRows(params, x);
+  const q = gradientGram(params, { x, y });
+  const qWithGram = gradientGram(params, { x, y }, { gram: gramMatrix(x, d) });
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -211,8 +198,8 @@ Deno.test("gradientGram matches explicit gradients and finite differences", () =
     const plus = Float64Array.from(theta), minus = Float64Array.from(theta);
     plus[k] += h;
     minus[k] -= h;
-    const op = outputs(unflatten(plus), x, n),
-      om = outputs(unflatten(minus), x, n);
+    const op = outputs(unflatten(plus), x),
+      om = outputs(unflatten(minus), x);
     for (let i = 0; i < n; i++) {
       assert.ok(Math.abs((op[i] - om[i]) / (2 * h) - rows[i][k]) < 1e-6);
     }
@@ -222,10 +209,10 @@ Deno.test("gradientGram matches explicit gradients and finite differences", () =
 Deno.test("residual and λ are correct on a random separating network", async (t) => {
   const rng = new Rng(11);
   const n = 12, m = 6, d = 5;
-  const params = randomNetwork(rng, m, d);
+  const params = randomNetwork(rng, { d, m });
   const x = rng.normalArray(n * d);
-  const y = outputs(params, x, n).map((o) => (o > 0 ? 1 : -1)); // θ separates its own labels
-  const report = kktResidual(params, x, y, n);
+  const y = outputs(params, x).map((o) => (o > 0 ? 1 : -1)); // θ separates its own labels
+  const report = kktResidual(params, { x, y });
 
   await t.step("not a KKT point: residual > 0.1", () => {
     assert.ok(report.minMargin > 0);
@@ -236,7 +223,7 @@ Deno.test("residual and λ are correct on a random separating network", async (t
   await t.step("residual equals the explicit ‖θ̂ - Σλ y ∇N‖/‖θ̂‖", () => {
     const hat = scaled(params, 1 / Math.sqrt(report.minMargin));
     const theta = flatten(hat);
-    const rows = gradientRows(hat, x, n);
+    const rows = gradientRows(hat, x);
     const diff = Float64Array.from(theta);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < diff.length; k++) {
@@ -252,10 +239,10 @@ Deno.test("residual and λ are correct on a random separating network", async (t
 
   await t.step("λ satisfies the optimality conditions of its NNLS", () => {
     for (const penalty of [0, 1]) {
-      const r = kktResidual(params, x, y, n, { penalty });
+      const r = kktResidual(params, { x, y }, { penalty });
       const hat = scaled(params, 1 / Math.sqrt(r.minMargin));
-      const q = gradientGram(hat, x, y, n);
-      const qHat = outputs(hat, x, n).map((o, i) => y[i] * o);
+      const q = gradientGram(hat, { x, y });
+      const qHat = outputs(hat, x).map((o, i) => y[i] * o);
       let tau = 0;
       for (let i = 0; i < n; i++) tau += q[i * n + i] / n;
       for (let i = 0; i < n; i++) {
@@ -278,15 +265,15 @@ Deno.test("residual and λ are correct on a random separating network", async (t
         iterations: 0,
       }]
     ) {
-      const other = kktResidual(params, x, y, n, options);
+      const other = kktResidual(params, { x, y }, options);
       assert.ok(other.converged);
       assert.ok(Math.abs(other.residual - report.residual) < 1e-8);
       for (let i = 0; i < n; i++) {
         assert.ok(Math.abs(other.lambda[i] - report.lambda[i]) < 1e-8);
       }
     }
-    const withGram = kktResidual(params, x, y, n, {
-      gram: gramMatrix(x, n, d),
+    const withGram = kktResidual(params, { x, y }, {
+      gram: gramMatrix(x, d),
     });
     assert.deepEqual(withGram, report);
   });
@@ -295,11 +282,11 @@ Deno.test("residual and λ are correct on a random separating network", async (t
 Deno.test("negative minimum margin gives residual Infinity", () => {
   const rng = new Rng(3);
   const n = 6, m = 4, d = 3;
-  const params = randomNetwork(rng, m, d);
+  const params = randomNetwork(rng, { d, m });
   const x = rng.normalArray(n * d);
-  const y = outputs(params, x, n).map((o): number => (o > 0 ? 1 : -1));
+  const y = outputs(params, x).map((o): number => (o > 0 ? 1 : -1));
   y[0] = -y[0];
-  const report = kktResidual(params, x, y, n);
+  const report = kktResidual(params, { x, y });
   assert.equal(report.residual, Infinity);
   assert.ok(report.minMargin < 0);
   assert.ok(Number.isNaN(report.normRatio) && Number.isNaN(report.normSquared));
@@ -314,12 +301,12 @@ Deno.test("negative minimum margin gives residual Infinity", () => {
 Deno.test("kktResidual is invariant under θ → cθ", () => {
   const rng = new Rng(5);
   const n = 10, m = 8, d = 6;
-  const params = randomNetwork(rng, m, d);
+  const params = randomNetwork(rng, { d, m });
   const x = rng.normalArray(n * d);
-  const y = outputs(params, x, n).map((o) => (o > 0 ? 1 : -1));
-  const base = kktResidual(params, x, y, n);
+  const y = outputs(params, x).map((o) => (o > 0 ? 1 : -1));
+  const base = kktResidual(params, { x, y });
   for (const c of [0.01, 3.7, 250]) {
-    const other = kktResidual(scaled(params, c), x, y, n);
+    const other = kktResidual(scaled(params, c), { x, y });
     const close = (a: number, b: number) =>
       Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
     assert.ok(close(other.residual, base.residual));
@@ -336,10 +323,16 @@ Deno.test("kktResidual is invariant under θ → cθ", () => {
 
 Deno.test("shape errors are reported", () => {
   const params = { w: [1, 2], b: [0], v: [1], d: 2, m: 1 };
-  assert.throws(() => kktResidual(params, [1, 2, 3], [1], 1), RangeError);
-  assert.throws(() => kktResidual(params, [1, 2], [1, 1], 1), RangeError);
   assert.throws(
-    () => kktResidual({ ...params, m: 2 }, [1, 2], [1], 1),
+    () => kktResidual(params, { x: [1, 2, 3], y: [1] }),
+    RangeError,
+  );
+  assert.throws(
+    () => kktResidual(params, { x: [1, 2], y: [1, 1] }),
+    RangeError,
+  );
+  assert.throws(
+    () => kktResidual({ ...params, m: 2 }, { x: [1, 2], y: [1] }),
     RangeError,
   );
 });

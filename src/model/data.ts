@@ -36,8 +36,30 @@ export interface ClusterModel {
   kind: MeansKind;
 }
 
+/** One labelled point. */
+export interface LabelledPoint {
+  /** The point (length d). */
+  x: ArrayLike<number>;
+  /** Its label (usually ±1). */
+  label: number;
+}
+
+/**
+ * Labelled points: n points, row-major n×d in `x`, with their labels in `y`
+ * (n = `y.length`). Measurements take any such pair; a
+ * {@linkcode ClusterSample} is one.
+ */
+export interface LabelledPoints<
+  X extends ArrayLike<number> = ArrayLike<number>,
+> {
+  /** Points, n×d row-major. */
+  x: X;
+  /** Labels (usually ±1), length n. */
+  y: ArrayLike<number>;
+}
+
 /** A labelled sample: n points of dimension d. */
-export interface ClusterSample {
+export interface ClusterSample extends LabelledPoints<Float32Array> {
   /** Number of points. */
   n: number;
   /** Dimension. */
@@ -64,12 +86,24 @@ export interface ClusterModelOptions {
   sigma?: number;
 }
 
-/** Largest |⟨μ_i, μ_j⟩| over pairs i ≠ j of a k×d row-major matrix. */
-export function correlationBound(
-  means: Float64Array,
-  k: number,
-  d: number,
-): number {
+/**
+ * Largest |⟨μ_i, μ_j⟩| over pairs i ≠ j of the rows of a k×d row-major
+ * matrix (k = `means.length / d`).
+ *
+ * @example
+ * ```ts
+ * import { correlationBound } from "./data.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(correlationBound(new Float64Array([1, 2, 3, -1]), 2), 1);
+ * ```
+ */
+export function correlationBound(means: Float64Array, d: number): number {
+  const k = means.length / d;
+  if (!Number.isInteger(k)) {
+    throw new RangeError(
+      `means has length ${means.length}, not a multiple of d=${d}`,
+    );
+  }
   let rho = 0;
   for (let i = 0; i < k; i++) {
     for (let j = i + 1; j < k; j++) {
@@ -151,18 +185,36 @@ export function clusterModel(
     k,
     clusterMeans: means,
     clusterLabels: clusterLabels(rng, k),
-    rho: correlationBound(means, k, d),
+    rho: correlationBound(means, d),
     sigma,
     kind,
   };
 }
 
-/** Draw n i.i.d. samples: a uniform cluster j, then x = μ_j + σξ, y = y_j. */
-export function sampleClusters(
-  rng: Rng,
-  model: ClusterModel,
-  n: number,
-): ClusterSample {
+/** What {@linkcode sampleClusters} draws: `n` points of a cluster model. */
+export interface SampleSpec {
+  /** The clusters to draw from. */
+  model: ClusterModel;
+  /** Number of points (a positive integer). */
+  n: number;
+}
+
+/**
+ * Draw n i.i.d. samples: a uniform cluster j, then x = μ_j + σξ, y = y_j.
+ *
+ * @example
+ * ```ts
+ * import { clusterModel, sampleClusters } from "./data.ts";
+ * import { Rng } from "./rng.ts";
+ * import assert from "node:assert/strict";
+ * const rng = new Rng(1);
+ * const model = clusterModel(rng, { d: 20, k: 2 });
+ * const sample = sampleClusters(rng, { model, n: 5 });
+ * assert.equal(sample.x.length, 5 * 20);
+ * ```
+ */
+export function sampleClusters(rng: Rng, spec: SampleSpec): ClusterSample {
+  const { model, n } = spec;
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`n must be a positive integer, got ${n}`);
   }

@@ -10,8 +10,9 @@ import {
 } from "./data.ts";
 import { Rng } from "./rng.ts";
 
-function norms(means: Float64Array, k: number, d: number): number[] {
-  return Array.from({ length: k }, (_, j) => {
+/** The norms of the rows of a row-major matrix with rows of length d. */
+function norms(means: Float64Array, d: number): number[] {
+  return Array.from({ length: means.length / d }, (_, j) => {
     let s = 0;
     for (let t = 0; t < d; t++) s += means[j * d + t] ** 2;
     return Math.sqrt(s);
@@ -21,7 +22,7 @@ function norms(means: Float64Array, k: number, d: number): number[] {
 Deno.test("clusterModel", async (t) => {
   await t.step("orthogonal means: norm √d, ρ = 0, both labels", () => {
     const m = clusterModel(new Rng(1), { d: 64, k: 7 });
-    for (const n of norms(m.clusterMeans, 7, 64)) {
+    for (const n of norms(m.clusterMeans, 64)) {
       assert.ok(Math.abs(n - 8) < 1e-12);
     }
     assert.equal(m.rho, 0);
@@ -31,14 +32,15 @@ Deno.test("clusterModel", async (t) => {
   await t.step("gaussian means: norm √d, ρ of order √d", () => {
     const d = 2000, k = 10;
     const m = clusterModel(new Rng(2), { d, k, kind: "gaussian" });
-    for (const n of norms(m.clusterMeans, k, d)) {
+    for (const n of norms(m.clusterMeans, d)) {
       assert.ok(Math.abs(n - Math.sqrt(d)) < 1e-9);
     }
     assert.ok(
       m.rho > 0.5 * Math.sqrt(d) && m.rho < 6 * Math.sqrt(d),
       `rho ${m.rho}`,
     );
-    assert.equal(m.rho, correlationBound(m.clusterMeans, k, d));
+    assert.equal(m.rho, correlationBound(m.clusterMeans, d));
+    assert.throws(() => correlationBound(m.clusterMeans, d + 1), /multiple/);
   });
 
   await t.step("correlated means: ⟨μ_i, μ_j⟩ = c·d", () => {
@@ -50,7 +52,7 @@ Deno.test("clusterModel", async (t) => {
       correlation: 0.9,
     });
     assert.ok(Math.abs(m.rho - 90) < 1e-9);
-    for (const n of norms(m.clusterMeans, 4, d)) {
+    for (const n of norms(m.clusterMeans, d)) {
       assert.ok(Math.abs(n - 10) < 1e-12);
     }
   });
@@ -82,7 +84,7 @@ Deno.test("clusterModel", async (t) => {
 Deno.test("sampleClusters", async (t) => {
   const d = 400, k = 5;
   const model = clusterModel(new Rng(6), { d, k });
-  const sample = sampleClusters(new Rng(7), model, 300);
+  const sample = sampleClusters(new Rng(7), { model, n: 300 });
 
   await t.step(
     "x = μ_j + ξ with ξ ~ N(0, I): ‖x - μ_j‖² ≈ d, label y_j",
@@ -101,7 +103,7 @@ Deno.test("sampleClusters", async (t) => {
   );
 
   await t.step("same seed, same sample", () => {
-    const again = sampleClusters(new Rng(7), model, 300);
+    const again = sampleClusters(new Rng(7), { model, n: 300 });
     assert.deepEqual(again.x, sample.x);
   });
 
@@ -114,6 +116,9 @@ Deno.test("sampleClusters", async (t) => {
   });
 
   await t.step("n must be a positive integer", () => {
-    assert.throws(() => sampleClusters(new Rng(1), model, 0), RangeError);
+    assert.throws(
+      () => sampleClusters(new Rng(1), { model, n: 0 }),
+      RangeError,
+    );
   });
 });

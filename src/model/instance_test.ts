@@ -1,72 +1,40 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../backend/backends.ts";
-import {
-  drawInstance,
-  flowStatus,
-  instanceParams,
-  round,
-  trainInstance,
-} from "./instance.ts";
+import { defaultInstance, drawInstance, MEANS_KINDS } from "./instance.ts";
+import { clusterModel, sampleClusters } from "./data.ts";
+import { initialWeights } from "./network.ts";
+import { Rng } from "./rng.ts";
 
-await initBackend("cpu");
+const params = { ...defaultInstance, d: 40, k: 4, n: 20, m: 8, nTest: 10 };
 
-Deno.test("instance", async (t) => {
-  await t.step("params are validated with clear messages", () => {
-    assert.throws(() => instanceParams({ d: 3, k: 5 }), /d must be ≥ k/);
-    assert.throws(() => instanceParams({ k: 1 }), /k must be ≥ 2/);
-    assert.throws(
-      () => instanceParams({ n: 0 }),
-      /n must be a positive integer/,
-    );
-    assert.equal(instanceParams({ d: 50 }).d, 50);
-  });
-
-  await t.step("the same seed replays the same instance and training", () => {
-    const params = instanceParams({
-      d: 40,
-      k: 4,
-      n: 20,
-      m: 8,
-      nTest: 10,
-      maxSteps: 3000,
-    });
+Deno.test("drawInstance", async (t) => {
+  await t.step("the same seed replays the same instance", () => {
     const a = drawInstance(9, params), b = drawInstance(9, params);
     assert.deepEqual(a.train.x, b.train.x);
+    assert.deepEqual(a.test.y, b.test.y);
     assert.deepEqual(a.init.w, b.init.w);
-    const fa = trainInstance(a), fb = trainInstance(b);
-    assert.equal(fa.steps, fb.steps);
-    assert.deepEqual(fa.weights.v, fb.weights.v);
-    assert.equal(flowStatus(fa).status, "ok");
-  });
-
-  await t.step("a flow that never separates is not-converged, never ok", () => {
-    const params = instanceParams({
-      d: 40,
-      k: 4,
-      n: 20,
-      m: 8,
-      nTest: 10,
-      maxSteps: 5,
-    });
-    const flow = trainInstance(drawInstance(9, params));
-    assert.equal(flow.status, "not-separated");
-    assert.equal(flowStatus(flow).status, "not-converged");
+    assert.equal(a.rng.uniform(), b.rng.uniform());
+    assert.notDeepEqual(drawInstance(10, params).train.x, a.train.x);
   });
 
   await t.step(
-    "a flow stuck at a zero gradient before separating is not-converged",
+    "draws means, training set, test set, initialization in order",
     () => {
-      const stuck = {
-        status: "stuck",
-        separatedAtStep: -1,
-        steps: 3,
-      } as Parameters<typeof flowStatus>[0];
-      assert.equal(flowStatus(stuck).status, "not-converged");
+      const rng = new Rng(9);
+      const model = clusterModel(rng, { d: 40, k: 4 });
+      const train = sampleClusters(rng, { model, n: 20 });
+      const test = sampleClusters(rng, { model, n: 10 });
+      const init = initialWeights(rng, params);
+      const instance = drawInstance(9, params);
+      assert.deepEqual(instance.model.clusterMeans, model.clusterMeans);
+      assert.deepEqual(instance.train.x, train.x);
+      assert.deepEqual(instance.test.x, test.x);
+      assert.deepEqual(instance.init.v, init.v);
+      assert.equal(instance.rng.uniform(), rng.uniform());
     },
   );
 
-  await t.step("round", () => {
-    assert.equal(round(1.23456, 3), 1.23);
-    assert.ok(Number.isNaN(round(NaN, 3)));
+  await t.step("the defaults are a valid instance", () => {
+    assert.ok(MEANS_KINDS.includes(defaultInstance.means));
+    assert.ok(defaultInstance.d >= defaultInstance.k);
   });
 });

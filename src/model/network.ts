@@ -2,7 +2,9 @@
  * The two-layer ReLU network of the paper, N(x; θ) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)
  * with θ = (W, b, v) all trained: its weights as plain arrays, a small random
  * initialization from our own generator, and its output, θ-gradient and
- * input-gradient evaluated with tfjs tensors.
+ * input-gradient evaluated with tfjs tensors (float32). A batch of n points
+ * is an n×d row-major array; n is its length divided by d. The float64
+ * evaluation used by the measurements is in `forward.ts`.
  *
  * N is 2-homogeneous in θ: N(x; cθ) = c² N(x; θ) for c > 0, so
  * ⟨θ, ∇_θ N(x; θ)⟩ = 2 N(x; θ) (Euler's identity, with the relu derivative
@@ -15,12 +17,25 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "./rng.ts";
 import { type NetworkWeights } from "./weights.ts";
 
-/** Transpose a rows×cols row-major matrix into a new cols×rows one. */
+/**
+ * Transpose a rows×cols row-major matrix (cols = `a.length / rows`) into a
+ * new cols×rows one.
+ *
+ * @example
+ * ```ts
+ * import { transposeRows } from "./network.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...transposeRows([1, 2, 3, 4, 5, 6], 2)], [1, 4, 2, 5, 3, 6]);
+ * ```
+ */
 export function transposeRows(
   a: ArrayLike<number>,
   rows: number,
-  cols: number,
 ): Float32Array {
+  const cols = a.length / rows;
+  if (!Number.isInteger(cols)) {
+    throw new RangeError(`array of length ${a.length} has no ${rows} rows`);
+  }
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
@@ -28,16 +43,46 @@ export function transposeRows(
   return out;
 }
 
+/** The number n of points of an n×d batch; throws unless `x` has n·d entries. */
+function batchSize(weights: NetworkWeights, x: ArrayLike<number>): number {
+  const n = x.length / weights.d;
+  if (!Number.isInteger(n)) {
+    throw new RangeError(
+      `batch of length ${x.length} is not a multiple of d=${weights.d}`,
+    );
+  }
+  return n;
+}
+
+/** The shape and scale of an initialization. */
+export interface InitSpec {
+  /** Input dimension d. */
+  d: number;
+  /** Width m. */
+  m: number;
+  /** Initialization scale α > 0. */
+  initScale: number;
+}
+
 /**
  * A small random initialization at scale α: w_r ~ N(0, α²/d·I_d) (so
- * ‖w_r‖ ≈ α), b_r ~ N(0, α²), v_r ~ N(0, α²). All draws come from `rng`.
+ * ‖w_r‖ ≈ α), b_r ~ N(0, α²), v_r ~ N(0, α²). All draws come from `rng`, in
+ * that order.
+ *
+ * @example
+ * ```ts
+ * import { initialWeights } from "./network.ts";
+ * import { Rng } from "./rng.ts";
+ * import assert from "node:assert/strict";
+ * const init = initialWeights(new Rng(1), { d: 3, m: 2, initScale: 1e-3 });
+ * assert.equal(init.w.length, 6);
+ * ```
  */
 export function initialWeights(
   rng: Rng,
-  d: number,
-  m: number,
-  initScale: number,
+  spec: InitSpec,
 ): NetworkWeights<Float32Array> {
+  const { d, m, initScale } = spec;
   if (!(initScale > 0)) {
     throw new RangeError(`initScale must be > 0, got ${initScale}`);
   }
@@ -75,18 +120,27 @@ export function neuronBalance(
   return out;
 }
 
-/** Multiply a batch of points by W from the right and add b: Z = X Wᵀ + b (n×m). */
-export function preActivations(
+/**
+ * The pre-activations of a batch in float32 tensors: Z = X Wᵀ + b (n×m
+ * row-major) for the n×d points X.
+ */
+export function tensorPreActivations(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
-  n: number,
 ): Float32Array {
+  return tf.tidy(() => preActivationTensor(weights, x))
+    .dataSync() as Float32Array;
+}
+
+/** Z = X Wᵀ + b as an n×m tensor; call it inside `tf.tidy`. */
+function preActivationTensor(
+  weights: NetworkWeights<Float32Array>,
+  x: Float32Array,
+): tf.Tensor2D {
   const { d, m } = weights;
-  return tf.tidy(() => {
-    const xs = tf.tensor2d(x, [n, d]);
-    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
-    return tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
-  }).dataSync() as Float32Array;
+  const xs = tf.tensor2d(x, [batchSize(weights, x), d]);
+  const wt = tf.tensor2d(transposeRows(weights.w, m), [d, m]);
+  return tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
 }
 
 /**
@@ -104,16 +158,16 @@ export function preActivations(
  *   b: new Float32Array([0, -1]),
  *   v: new Float32Array([1, -2]),
  * };
- * const out = networkOutputs(weights, new Float32Array([3, 4]), 1);
+ * const out = networkOutputs(weights, new Float32Array([3, 4]));
  * assert.equal(out[0], 3 - 2 * 3);
  * ```
  */
 export function networkOutputs(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
-  n: number,
 ): Float64Array {
-  const z = preActivations(weights, x, n);
+  const n = batchSize(weights, x);
+  const z = tensorPreActivations(weights, x);
   const { m, v } = weights;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -134,14 +188,11 @@ export function networkOutputs(
 export function inputGradients(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
-  n: number,
 ): Float32Array {
   const { d, m } = weights;
   return tf.tidy(() => {
-    const xs = tf.tensor2d(x, [n, d]);
+    const z = preActivationTensor(weights, x);
     const w = tf.tensor2d(weights.w, [m, d]);
-    const wt = tf.tensor2d(transposeRows(weights.w, m, d), [d, m]);
-    const z = tf.add(tf.matMul(xs, wt), tf.tensor1d(weights.b));
     const coeff = tf.mul(
       tf.step(z),
       tf.reshape(tf.tensor1d(weights.v), [1, m]),
@@ -159,10 +210,10 @@ export function inputGradients(
 export function parameterGradients(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
-  n: number,
 ): Float64Array {
   const { d, m, v } = weights;
-  const z = preActivations(weights, x, n);
+  const n = batchSize(weights, x);
+  const z = tensorPreActivations(weights, x);
   const p = m * d + 2 * m;
   const out = new Float64Array(n * p);
   for (let i = 0; i < n; i++) {

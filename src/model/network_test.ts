@@ -26,11 +26,11 @@ function output(w: ReturnType<typeof initialWeights>, x: Float32Array): number {
 Deno.test("network", async (t) => {
   const rng = new Rng(11);
   const d = 5, m = 4, n = 3;
-  const weights = initialWeights(rng, d, m, 1);
+  const weights = initialWeights(rng, { d, m, initScale: 1 });
   const x = Float32Array.from(rng.normalArray(n * d));
 
   await t.step("outputs match a direct evaluation", () => {
-    const out = networkOutputs(weights, x, n);
+    const out = networkOutputs(weights, x);
     for (let i = 0; i < n; i++) {
       assert.ok(
         Math.abs(out[i] - output(weights, x.subarray(i * d, (i + 1) * d))) <
@@ -41,7 +41,7 @@ Deno.test("network", async (t) => {
 
   await t.step("θ-gradient and input gradient match finite differences", () => {
     const h = 1e-3;
-    const grads = parameterGradients(weights, x, n);
+    const grads = parameterGradients(weights, x);
     const p = m * d + 2 * m;
     const all = [weights.w, weights.b, weights.v];
     for (let i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ Deno.test("network", async (t) => {
         offset += arr.length;
       }
     }
-    const gx = inputGradients(weights, x, n);
+    const gx = inputGradients(weights, x);
     for (let i = 0; i < n; i++) {
       for (let t2 = 0; t2 < d; t2++) {
         const xi = x.slice(i * d, (i + 1) * d);
@@ -76,8 +76,8 @@ Deno.test("network", async (t) => {
   });
 
   await t.step("2-homogeneity: ⟨θ, ∇θN⟩ = 2N", () => {
-    const grads = parameterGradients(weights, x, n);
-    const out = networkOutputs(weights, x, n);
+    const grads = parameterGradients(weights, x);
+    const out = networkOutputs(weights, x);
     const theta = [...weights.w, ...weights.b, ...weights.v];
     const p = theta.length;
     for (let i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ Deno.test("network", async (t) => {
       );
     }
     assert.ok(Math.abs(parameterNormSquared(weights) - total) < 1e-9);
-    assert.deepEqual([...transposeRows([1, 2, 3, 4, 5, 6], 2, 3)], [
+    assert.deepEqual([...transposeRows([1, 2, 3, 4, 5, 6], 2)], [
       1,
       4,
       2,
@@ -108,6 +108,14 @@ Deno.test("network", async (t) => {
       3,
       6,
     ]);
-    assert.throws(() => initialWeights(rng, 2, 2, 0), RangeError);
+    assert.throws(
+      () => initialWeights(rng, { d: 2, m: 2, initScale: 0 }),
+      RangeError,
+    );
+    assert.throws(() => transposeRows([1, 2, 3], 2), RangeError);
+    assert.throws(
+      () => networkOutputs(weights, x.subarray(1)),
+      /multiple of d/,
+    );
   });
 });

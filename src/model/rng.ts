@@ -135,6 +135,16 @@ export function hashString(text: string): bigint {
   return h;
 }
 
+/** Which trial of a run: claim id, configuration key and trial index. */
+export interface TrialId {
+  /** Claim id, e.g. `"C4"`. */
+  claim: string;
+  /** Key naming the configuration, e.g. `"d=500,k=10"`. */
+  config: string;
+  /** Trial index within the configuration, from 0. */
+  trial: number;
+}
+
 /**
  * The seed of one trial: a hash of the run seed, the claim id, a key naming
  * the configuration (for example `"d=500,k=10"`) and the trial index. The
@@ -145,18 +155,15 @@ export function hashString(text: string): bigint {
  * ```ts
  * import { trialSeed } from "./rng.ts";
  * import assert from "node:assert/strict";
- * assert.equal(trialSeed(1, "C4", "d=500", 3), trialSeed(1, "C4", "d=500", 3));
- * assert.notEqual(trialSeed(1, "C4", "d=500", 3), trialSeed(1, "C4", "d=500", 4));
+ * const id = { claim: "C4", config: "d=500", trial: 3 };
+ * assert.equal(trialSeed(1, id), trialSeed(1, { ...id }));
+ * assert.notEqual(trialSeed(1, id), trialSeed(1, { ...id, trial: 4 }));
  * ```
  */
-export function trialSeed(
-  runSeed: number,
-  claim: string,
-  configKey: string,
-  trial: number,
-): number {
+export function trialSeed(runSeed: number, id: TrialId): number {
+  const { claim, config, trial } = id;
   const [, mixed] = splitMix64(
-    hashString(`${runSeed}\u0000${claim}\u0000${configKey}\u0000${trial}`),
+    hashString(`${runSeed}\u0000${claim}\u0000${config}\u0000${trial}`),
   );
   return Number(mixed >> 11n);
 }

@@ -12,8 +12,13 @@
  */
 
 import { parse } from "csv-parse/sync";
-import { binomialSample, fisherExactLowerTail } from "../stats/stats.ts";
+import {
+  binomialSample,
+  fisherExactLowerTail,
+  type PassCount,
+} from "../stats/mod.ts";
 import type { Expectation } from "../claims/types.ts";
+import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 /** Comparison of one check. */
@@ -101,11 +106,7 @@ export function readSummaryCounts(text: string, source: string): Count[] {
   try {
     rows = parse(text, { relax_column_count: false }) as string[][];
   } catch (error) {
-    throw new UsageError(
-      `${source}: not valid CSV: ${
-        error instanceof Error ? error.message : error
-      }`,
-    );
+    throw new UsageError(`${source}: not valid CSV: ${errorMessage(error)}`);
   }
   if (rows.length === 0) throw new UsageError(`${source}: empty file`);
   const header = rows[0];
@@ -165,27 +166,29 @@ export function readSummaryCounts(text: string, source: string): Count[] {
 /**
  * One-sided p-value for "worse than the baseline": a lower pass rate for a
  * check expected to hold, a higher one for a control (expected to fail).
+ *
+ * @example
+ * ```ts
+ * import { worseningPValue } from "./regress.ts";
+ * import assert from "node:assert/strict";
+ * const p = worseningPValue("holds", {
+ *   baseline: { passed: 39, trials: 40 },
+ *   current: { passed: 25, trials: 40 },
+ * });
+ * assert.ok(p < 0.05);
+ * ```
  */
 export function worseningPValue(
   expect: Expectation,
-  baselinePassed: number,
-  baselineTrials: number,
-  currentPassed: number,
-  currentTrials: number,
+  counts: { baseline: PassCount; current: PassCount },
 ): number {
-  return expect === "holds"
-    ? fisherExactLowerTail(
-      baselinePassed,
-      baselineTrials,
-      currentPassed,
-      currentTrials,
-    )
-    : fisherExactLowerTail(
-      baselineTrials - baselinePassed,
-      baselineTrials,
-      currentTrials - currentPassed,
-      currentTrials,
-    );
+  const { baseline, current } = counts;
+  if (expect === "holds") return fisherExactLowerTail(baseline, current);
+  const failed = (c: PassCount): PassCount => ({
+    passed: c.trials - c.passed,
+    trials: c.trials,
+  });
+  return fisherExactLowerTail(failed(baseline), failed(current));
 }
 
 /** A p-value for display. */
@@ -203,7 +206,7 @@ function countText(passed: number | null, trials: number | null): string {
 
 /**
  * Compare a current `summary.csv` with a baseline one, check by check,
- * with a one-sided Fisher exact test at level `alpha` (see
+ * with a one-sided Fisher exact test at level `alpha` (default 0.05; see
  * {@linkcode worseningPValue}). Assessment rows are ignored. A corrupt or
  * mismatched file throws a {@linkcode UsageError}.
  *
@@ -220,8 +223,9 @@ function countText(passed: number | null, trials: number | null): string {
 export function compareWithBaseline(
   baselineCsv: string,
   currentCsv: string,
-  alpha = 0.05,
+  options: { alpha?: number } = {},
 ): RegressionReport {
+  const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) {
     throw new UsageError(`alpha must be in (0, 1), got ${alpha}`);
   }
@@ -247,7 +251,7 @@ export function compareWithBaseline(
       });
       continue;
     }
-    const p = worseningPValue(c.expect, b.passed, b.trials, c.passed, c.trials);
+    const p = worseningPValue(c.expect, { baseline: b, current: c });
     rows.push({
       claim: c.claim,
       check: c.check,
@@ -313,6 +317,18 @@ export function compareWithBaseline(
   };
 }
 
+/** How {@linkcode simulatePower} and {@linkcode simulateFalseAlarm} simulate. */
+export interface SimulationOptions {
+  /** Trials of the baseline and of the current run. */
+  trials: number;
+  /** Number of simulated (baseline, current) pairs. */
+  reps: number;
+  /** Level of the drop test. */
+  alpha: number;
+  /** The random source. */
+  rng: { uniform(): number };
+}
+
 /**
  * Monte Carlo false-alarm rate of the drop test under no change: the
  * fraction of `reps` pairs of Binomial(`trials`, `p`) counts (baseline,
@@ -323,17 +339,15 @@ export function compareWithBaseline(
  * import { simulateFalseAlarm } from "./regress.ts";
  * import { Rng } from "../model/rng.ts";
  * import assert from "node:assert/strict";
- * assert.ok(simulateFalseAlarm(0.9, 40, 200, 0.05, new Rng(1)) <= 0.1);
+ * const rate = simulateFalseAlarm(0.9, { trials: 40, reps: 200, alpha: 0.05, rng: new Rng(1) });
+ * assert.ok(rate <= 0.1);
  * ```
  */
 export function simulateFalseAlarm(
   p: number,
-  trials: number,
-  reps: number,
-  alpha: number,
-  rng: { uniform(): number },
+  options: SimulationOptions,
 ): number {
-  return simulatePower(p, p, trials, reps, alpha, rng);
+  return simulatePower(p, p, options);
 }
 
 /**
@@ -346,22 +360,25 @@ export function simulateFalseAlarm(
  * import { simulatePower } from "./regress.ts";
  * import { Rng } from "../model/rng.ts";
  * import assert from "node:assert/strict";
- * assert.ok(simulatePower(0.95, 0.3, 40, 100, 0.05, new Rng(1)) > 0.9);
+ * const power = simulatePower(0.95, 0.3, { trials: 40, reps: 100, alpha: 0.05, rng: new Rng(1) });
+ * assert.ok(power > 0.9);
  * ```
  */
 export function simulatePower(
   p0: number,
   p1: number,
-  trials: number,
-  reps: number,
-  alpha: number,
-  rng: { uniform(): number },
+  options: SimulationOptions,
 ): number {
+  const { trials, reps, alpha, rng } = options;
   let flagged = 0;
   for (let i = 0; i < reps; i++) {
-    const b = binomialSample(rng, trials, p0);
-    const c = binomialSample(rng, trials, p1);
-    if (fisherExactLowerTail(b, trials, c, trials) < alpha) flagged++;
+    const b = binomialSample(rng, { trials, p: p0 });
+    const c = binomialSample(rng, { trials, p: p1 });
+    const p = fisherExactLowerTail(
+      { passed: b, trials },
+      { passed: c, trials },
+    );
+    if (p < alpha) flagged++;
   }
   return flagged / reps;
 }

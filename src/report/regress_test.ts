@@ -8,8 +8,8 @@ import {
   worseningPValue,
 } from "./regress.ts";
 import { Rng } from "../model/rng.ts";
-import { runClaims } from "../runner/run.ts";
-import { fisherExactLowerTail } from "../stats/stats.ts";
+import { runClaims } from "./pipeline.ts";
+import { fisherExactLowerTail } from "../stats/mod.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 const HEAD =
@@ -43,7 +43,13 @@ Deno.test("compareWithBaseline", async (t) => {
     );
     assert.equal(worse.drop, true);
     assert.equal(worse.rows[0].verdict, "drop");
-    assert.equal(worse.rows[0].pValue, fisherExactLowerTail(38, 40, 28, 40));
+    assert.equal(
+      worse.rows[0].pValue,
+      fisherExactLowerTail(
+        { passed: 38, trials: 40 },
+        { passed: 28, trials: 40 },
+      ),
+    );
     assert.ok(worse.rows[0].pValue! < 0.05);
     assert.ok(
       worse.markdown.includes(
@@ -68,7 +74,13 @@ Deno.test("compareWithBaseline", async (t) => {
     assert.equal(risen.drop, true);
     assert.equal(risen.rows[0].verdict, "drop");
     assert.ok(risen.markdown.includes("control rose"));
-    assert.equal(risen.rows[0].pValue, worseningPValue("fails", 2, 40, 15, 40));
+    assert.equal(
+      risen.rows[0].pValue,
+      worseningPValue("fails", {
+        baseline: { passed: 2, trials: 40 },
+        current: { passed: 15, trials: 40 },
+      }),
+    );
     // A control passing even less often is fine.
     const fell = compareWithBaseline(
       summary(["C1", "ctrl", "fails", 40, 15]),
@@ -132,7 +144,7 @@ Deno.test("compareWithBaseline", async (t) => {
         );
       }
     }
-    assert.throws(() => compareWithBaseline(good, good, 0), /alpha/);
+    assert.throws(() => compareWithBaseline(good, good, { alpha: 0 }), /alpha/);
     assert.deepEqual(readSummaryCounts(good, "x"), [
       { claim: "C1", check: "a", expect: "holds", passed: 38, trials: 40 },
     ]);
@@ -166,16 +178,45 @@ Deno.test("compareWithBaseline", async (t) => {
 });
 
 Deno.test("the drop test: false alarms and power by simulation", () => {
-  const falseAlarm = simulateFalseAlarm(0.9, 40, 2000, 0.05, new Rng(20240601));
+  const falseAlarm = simulateFalseAlarm(0.9, {
+    trials: 40,
+    reps: 2000,
+    alpha: 0.05,
+    rng: new Rng(20240601),
+  });
   assert.ok(falseAlarm <= 0.05, `false alarm rate ${falseAlarm}`);
-  const falseAlarmHalf = simulateFalseAlarm(0.5, 40, 2000, 0.05, new Rng(7));
+  const falseAlarmHalf = simulateFalseAlarm(0.5, {
+    trials: 40,
+    reps: 2000,
+    alpha: 0.05,
+    rng: new Rng(7),
+  });
   assert.ok(
     falseAlarmHalf <= 0.05,
     `false alarm rate at p=0.5: ${falseAlarmHalf}`,
   );
-  const power = simulatePower(0.95, 0.7, 40, 2000, 0.05, new Rng(99));
+  const power = simulatePower(0.95, 0.7, {
+    trials: 40,
+    reps: 2000,
+    alpha: 0.05,
+    rng: new Rng(99),
+  });
   assert.ok(power >= 0.75, `power ${power}`);
   // A larger drop is detected more often; more trials help.
-  assert.ok(simulatePower(0.95, 0.5, 40, 500, 0.05, new Rng(3)) > power);
-  assert.ok(simulatePower(0.95, 0.7, 80, 500, 0.05, new Rng(4)) > power);
+  assert.ok(
+    simulatePower(0.95, 0.5, {
+      trials: 40,
+      reps: 500,
+      alpha: 0.05,
+      rng: new Rng(3),
+    }) > power,
+  );
+  assert.ok(
+    simulatePower(0.95, 0.7, {
+      trials: 80,
+      reps: 500,
+      alpha: 0.05,
+      rng: new Rng(4),
+    }) > power,
+  );
 });

@@ -7,11 +7,21 @@
  */
 
 import { dirname } from "node:path";
+import { writeAll, writeAllSync } from "../base/write_all.ts";
 
-/** A random hex suffix for temporary file names. */
-function randomSuffix(): string {
+/** How the temporary file is opened: created or emptied, for writing. */
+const TEMP_FILE: Deno.OpenOptions = {
+  write: true,
+  create: true,
+  truncate: true,
+};
+
+/** The temporary file for `path`: `path.tmp-<pid>-<random hex>`. */
+function tempPath(path: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const suffix = Array.from(bytes, (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+  return `${path}.tmp-${Deno.pid}-${suffix}`;
 }
 
 /**
@@ -36,19 +46,11 @@ export async function writeTextFileAtomic(
   text: string,
 ): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}-${randomSuffix()}`;
+  const tmp = tempPath(path);
   try {
-    const file = await Deno.open(tmp, {
-      write: true,
-      create: true,
-      truncate: true,
-    });
+    const file = await Deno.open(tmp, TEMP_FILE);
     try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
-      }
+      await writeAll(file, text);
       await file.sync();
     } finally {
       file.close();
@@ -76,19 +78,11 @@ export async function writeTextFileAtomic(
  */
 export function writeTextFileAtomicSync(path: string, text: string): void {
   Deno.mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}-${randomSuffix()}`;
+  const tmp = tempPath(path);
   try {
-    const file = Deno.openSync(tmp, {
-      write: true,
-      create: true,
-      truncate: true,
-    });
+    const file = Deno.openSync(tmp, TEMP_FILE);
     try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) {
-        written += file.writeSync(bytes.subarray(written));
-      }
+      writeAllSync(file, text);
       file.syncSync();
     } finally {
       file.close();

@@ -1,55 +1,50 @@
 /**
- * Merging the output directories of a sharded run (`--shard 1/N` … `N/N`)
+ * Merging the output directories of a sharded run (`shard 1/N` … `N/N`)
  * into the output of the single-machine run: the same `run.json`, trial
- * files and summaries, byte for byte.
+ * files and `timing.csv`, byte for byte (the reports are written from what
+ * {@linkcode mergeShardTrials} returns, by `src/report/`).
  *
  * @module
  */
 
 import { writeTextFileAtomic } from "./atomic_write.ts";
+import { RunConflictError } from "./errors.ts";
 import {
-  type Format,
   manifestDifferences,
   manifestOf,
   manifestText,
-  planRun,
   readManifest,
-  readTimings,
   type RunManifest,
-  type RunOutcome,
-  type Timing,
-  writeReports,
-  writeTimings,
-} from "./run.ts";
-import { formatShard, inShard } from "./shard.ts";
-import { formatTrialCsv, readTrialFile } from "./trial_log.ts";
+} from "./manifest.ts";
+import { planRun, type RunPlan, taskKey } from "./plan.ts";
+import { formatShard, inShard, type Shard } from "./shard.ts";
+import { readTimings, type Timing, writeTimings } from "./timing.ts";
+import { formatTrialCsv } from "./trial_csv.ts";
+import { readTrialFile } from "./trial_csv_parse.ts";
 import type { ClaimSpec, TrialRecord } from "../claims/types.ts";
-import { claimInfo } from "../report/summary.ts";
+import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
 
-/** Options of {@linkcode mergeShards}. */
-export interface MergeOptions {
-  /** Summary formats to write (default: all three). */
-  formats?: Format[];
+/** What {@linkcode mergeShardTrials} gives back. */
+export interface MergedRun {
+  /** The manifest of the merged run (written as its `run.json`). */
+  manifest: RunManifest;
+  /** The plan of the run. */
+  plan: RunPlan;
+  /** Every trial record of the run. */
+  records: TrialRecord[];
+  /** The shard directories, in shard order. */
+  dirs: string[];
 }
 
 /**
- * Merge shard directories into `out`. Every directory's `run.json` must
- * describe the same run (everything but the shard) and the directories must
- * hold shards 1..N exactly once; each shard must hold exactly its trials
- * (no row missing, extra or duplicated), and the claims' configurations
- * must still be those recorded. Any violation throws a
- * {@linkcode UsageError} naming the directory and the problem. Writes
- * `run.json`, `trials/<claim>.csv`, the summaries and `timing.csv` as a
- * single-machine run would.
+ * Read the manifests of the shard directories and check that they are the
+ * shards 1..N of one run, each once; returns the first manifest and the
+ * directories by shard index, in shard order.
  */
-export async function mergeShards(
+async function readShards(
   dirs: string[],
-  out: string,
-  claims: ClaimSpec[],
-  options: MergeOptions = {},
-): Promise<RunOutcome> {
-  const formats = options.formats ?? ["csv", "md", "json"];
+): Promise<{ first: RunManifest; byIndex: [number, string][] }> {
   if (dirs.length === 0) {
     throw new UsageError("merge: no shard directories given");
   }
@@ -64,7 +59,9 @@ export async function mergeShards(
   }
   const first = manifests[0];
   for (let i = 1; i < dirs.length; i++) {
-    const diff = manifestDifferences(first, manifests[i], true);
+    const diff = manifestDifferences(first, manifests[i], {
+      ignoreShard: true,
+    });
     if (diff.length > 0) {
       throw new UsageError(
         `merge: ${dirs[i]} is a shard of a different run than ${dirs[0]} ` +
@@ -102,7 +99,17 @@ export async function mergeShards(
       }`,
     );
   }
+  return { first, byIndex: [...byIndex.entries()].sort((a, b) => a[0] - b[0]) };
+}
 
+/**
+ * The plan of the shards' run with the current claims, and its manifest;
+ * throws when a claim is unknown or the claims changed since the shards ran.
+ */
+function replan(
+  first: RunManifest,
+  claims: ClaimSpec[],
+): { plan: RunPlan; manifest: RunManifest } {
   const specs = first.claims.map((c) => {
     const spec = claims.find((s) => s.id === c.id);
     if (spec === undefined) {
@@ -112,12 +119,7 @@ export async function mergeShards(
     }
     return spec;
   });
-  const plan = planRun(
-    specs,
-    first.profile,
-    first.seed,
-    first.trials ?? undefined,
-  );
+  const plan = planRun(specs, first);
   const manifest = manifestOf(plan, {
     seed: first.seed,
     profile: first.profile,
@@ -125,7 +127,7 @@ export async function mergeShards(
     trials: first.trials,
     shard: null,
   });
-  const codeDiff = manifestDifferences(manifest, first, true);
+  const codeDiff = manifestDifferences(manifest, first, { ignoreShard: true });
   if (codeDiff.length > 0) {
     throw new UsageError(
       `merge: the shards' run.json does not match the current claims ` +
@@ -134,70 +136,94 @@ export async function mergeShards(
         }); the claims changed since the shards ran`,
     );
   }
-  const existing = await readManifest(out);
-  if (existing !== null && manifestDifferences(existing, manifest).length > 0) {
-    throw new UsageError(
-      `merge: ${out} holds a different run; use another --out`,
-    );
-  }
+  return { plan, manifest };
+}
 
+/**
+ * The records of one shard directory: exactly the trials of `shard` in
+ * `plan`, each once, with its planned seed; anything else throws.
+ */
+function readShardRecords(
+  dir: string,
+  options: { plan: RunPlan; shard: Shard },
+): TrialRecord[] {
+  const { plan, shard } = options;
   const seedOf = new Map(
-    plan.trials.map((t) => [
-      `${t.task.claim}\u0000${t.task.config}\u0000${t.task.trial}`,
-      { seed: t.task.seed, index: t.index },
-    ]),
+    plan.trials.map((t) => [taskKey(t.task), t.task.seed]),
+  );
+  const expected = new Set(
+    plan.trials.filter((t) => inShard(t.index, shard)).map((t) =>
+      taskKey(t.task)
+    ),
   );
   const records: TrialRecord[] = [];
-  const timings: Timing[] = [];
-  for (
-    const [index, dir] of [...byIndex.entries()].sort((a, b) => a[0] - b[0])
-  ) {
-    const shard = { index, count };
-    const expected = new Set(
-      plan.trials.filter((t) => inShard(t.index, shard)).map((t) =>
-        `${t.task.claim}\u0000${t.task.config}\u0000${t.task.trial}`
-      ),
-    );
-    for (const p of plan.claims) {
-      const path = `${dir}/trials/${p.claim.id}.csv`;
-      let parsed;
-      try {
-        parsed = readTrialFile(path, {
-          tolerateTruncation: false,
-          expectedChecks: p.checks.map((c) => c.name),
-          claim: p.claim.id,
-        });
-      } catch (error) {
+  for (const p of plan.claims) {
+    const path = `${dir}/trials/${p.claim.id}.csv`;
+    let parsed;
+    try {
+      parsed = readTrialFile(path, {
+        tolerateTruncation: false,
+        expectedChecks: p.checks.map((c) => c.name),
+        claim: p.claim.id,
+      });
+    } catch (error) {
+      throw new UsageError(`merge: ${errorMessage(error)}`);
+    }
+    for (const r of parsed.records) {
+      const key = taskKey(r.task);
+      if (seedOf.get(key) !== r.task.seed || !expected.has(key)) {
         throw new UsageError(
-          `merge: ${error instanceof Error ? error.message : String(error)}`,
+          `merge: ${path} holds trial ${r.task.config}/${r.task.trial} ` +
+            `that does not belong to shard ${formatShard(shard)} of this run`,
         );
       }
-      for (const r of parsed.records) {
-        const key =
-          `${r.task.claim}\u0000${r.task.config}\u0000${r.task.trial}`;
-        const want = seedOf.get(key);
-        if (
-          want === undefined || want.seed !== r.task.seed || !expected.has(key)
-        ) {
-          throw new UsageError(
-            `merge: ${path} holds trial ${r.task.config}/${r.task.trial} ` +
-              `that does not belong to shard ${formatShard(shard)} of this run`,
-          );
-        }
-        expected.delete(key);
-        records.push(r);
-      }
+      expected.delete(key);
+      records.push(r);
     }
-    if (expected.size > 0) {
-      const [example] = [...expected];
-      throw new UsageError(
-        `merge: shard ${formatShard(shard)} in ${dir} is incomplete: ` +
-          `${expected.size} trial(s) missing (e.g. ${
-            example.replaceAll("\u0000", "/")
-          }); ` +
-          `finish it with --resume first`,
-      );
-    }
+  }
+  if (expected.size > 0) {
+    const [example] = [...expected];
+    throw new RunConflictError(
+      `merge: shard ${formatShard(shard)} in ${dir} is incomplete: ` +
+        `${expected.size} trial(s) missing (e.g. ${
+          example.replaceAll("\u0000", "/")
+        })`,
+      { kind: "incomplete-shard", dir },
+    );
+  }
+  return records;
+}
+
+/**
+ * Merge shard directories into `out`. Every directory's `run.json` must
+ * describe the same run (everything but the shard) and the directories must
+ * hold shards 1..N exactly once; each shard must hold exactly its trials
+ * (no row missing, extra or duplicated), and the claims' configurations
+ * must still be those recorded. Any violation throws a
+ * {@linkcode UsageError} naming the directory and the problem (a
+ * {@linkcode RunConflictError} for an incomplete shard or an `out` that
+ * holds another run). Writes `run.json`, `trials/<claim>.csv` and
+ * `timing.csv` as a single-machine run would.
+ */
+export async function mergeShardTrials(
+  dirs: string[],
+  out: string,
+  options: { claims: ClaimSpec[] },
+): Promise<MergedRun> {
+  const { first, byIndex } = await readShards(dirs);
+  const { plan, manifest } = replan(first, options.claims);
+  const existing = await readManifest(out);
+  if (existing !== null && manifestDifferences(existing, manifest).length > 0) {
+    throw new RunConflictError(`merge: ${out} holds a different run`, {
+      kind: "merge-target-taken",
+      dir: out,
+    });
+  }
+  const count = first.shard!.count;
+  const records: TrialRecord[] = [];
+  const timings: Timing[] = [];
+  for (const [index, dir] of byIndex) {
+    records.push(...readShardRecords(dir, { plan, shard: { index, count } }));
     timings.push(...await readTimings(`${dir}/timing.csv`));
   }
 
@@ -205,32 +231,12 @@ export async function mergeShards(
   for (const p of plan.claims) {
     await writeTextFileAtomic(
       `${out}/trials/${p.claim.id}.csv`,
-      formatTrialCsv(
-        records.filter((r) => r.task.claim === p.claim.id),
-        p.checks.map((c) => c.name),
-        p.configs.map((c) => c.key),
-      ),
+      formatTrialCsv(records.filter((r) => r.task.claim === p.claim.id), {
+        checks: p.checks.map((c) => c.name),
+        configOrder: p.configs.map((c) => c.key),
+      }),
     );
   }
-  await writeTimings(`${out}/timing.csv`, plan.trials, timings);
-  return await writeReports(out, {
-    claims: plan.claims,
-    records,
-    formats,
-    info: {
-      seed: first.seed,
-      profile: first.profile,
-      backend: first.backend,
-      trials: first.trials,
-      shard: null,
-      claims: specs.map((c) => claimInfo(c, first.profile)),
-      extra: {
-        "trials in this run": String(plan.trials.length),
-        "merged from": `${count} shard(s): ${
-          [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d)
-            .join(", ")
-        }`,
-      },
-    },
-  });
+  await writeTimings(`${out}/timing.csv`, { trials: plan.trials, timings });
+  return { manifest, plan, records, dirs: byIndex.map(([, dir]) => dir) };
 }

@@ -1,5 +1,5 @@
 /**
- * Splitting one run over several machines: `--shard I/N` runs every N-th
+ * Splitting one run over several machines: shard I of N runs every N-th
  * trial of the plan, starting at the I-th. Each trial's seed depends only on
  * the run seed, claim, configuration and trial index, so the N shards
  * together hold exactly the trials of the single-machine run.
@@ -7,46 +7,12 @@
  * @module
  */
 
-import { UsageError } from "../base/usage_error.ts";
-
 /** Shard `index` (1-based) of `count` shards. */
 export interface Shard {
   /** Which shard, from 1 to `count`. */
   index: number;
   /** How many shards the run is split into. */
   count: number;
-}
-
-/**
- * Parse a `--shard` value of the form `I/N` with integers 1 ≤ I ≤ N.
- * Anything else throws a {@linkcode UsageError} naming `--shard` and the
- * allowed form.
- *
- * @example
- * ```ts
- * import { parseShard } from "./shard.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(parseShard("2/3"), { index: 2, count: 3 });
- * assert.throws(() => parseShard("0/3"));
- * ```
- */
-export function parseShard(text: string): Shard {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const fail = (why: string): never => {
-    throw new UsageError(
-      `--shard must have the form I/N with integers 1 <= I <= N ` +
-        `(for example --shard 2/4); got "${text}": ${why}`,
-    );
-  };
-  if (match === null) return fail("not of the form I/N");
-  const index = Number(match[1]);
-  const count = Number(match[2]);
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count)) {
-    return fail("number too large");
-  }
-  if (count < 1) return fail("N must be at least 1");
-  if (index < 1 || index > count) return fail("I must be between 1 and N");
-  return { index, count };
 }
 
 /**

@@ -1,87 +1,22 @@
 import assert from "node:assert/strict";
-import {
-  formatTrialCsv,
-  mergeKeyOrder,
-  parseTrialCsv,
-  readTrialFile,
-  sortRecords,
-  TrialLog,
-  valueColumnsOf,
-} from "./trial_log.ts";
-import type { Cell, TrialRecord, TrialStatus } from "../claims/types.ts";
-
-function rec(
-  config: string,
-  trial: number,
-  values: Record<string, Cell>,
-  checks: Record<string, boolean> = { a: true, b: false },
-  status: TrialStatus = "ok",
-  reason = "",
-): TrialRecord {
-  return {
-    task: { claim: "C1", config, trial, seed: 1000 + trial },
-    result: { status, reason, checks, values },
-  };
-}
-
-const tricky: Record<string, Cell> = {
-  n: 0.1 + 0.2,
-  tiny: 1.5e-300,
-  huge: 1.7976931348623157e308,
-  big: 2 ** 53 - 1,
-  neg: -0,
-  nan: NaN,
-  inf: Infinity,
-  minf: -Infinity,
-  t: true,
-  f: false,
-  s: "plain",
-  numeric: "12",
-  boolish: "true",
-  empty: "",
-  comma: 'a,b "quoted"',
-  unicode: "λ ✓",
-};
-
-Deno.test("trial file round trip keeps types exactly", () => {
-  const records = [
-    rec("x", 0, tricky),
-    rec("x", 1, { n: 2 }, { a: false }, "not-converged", "max steps, no luck"),
-    rec("x", 2, {}, {}, "error", 'boom "quoted"'),
-  ];
-  const text = formatTrialCsv(records, ["a", "b"], ["x"]);
-  const parsed = parseTrialCsv(text, { tolerateTruncation: false });
-  assert.deepEqual(parsed.records, records);
-  assert.deepEqual(parsed.checks, ["a", "b"]);
-  assert.deepEqual(parsed.valueColumns, Object.keys(tricky));
-  assert.equal(parsed.truncated, false);
-  assert.ok(
-    text.startsWith("claim,config,trial,seed,status,reason,check:a,check:b,n,"),
-  );
-  // Formatting the parsed records gives the same bytes.
-  assert.equal(formatTrialCsv(parsed.records, ["a", "b"], ["x"]), text);
-});
-
-Deno.test("mergeKeyOrder keeps relative orders", () => {
-  assert.deepEqual(mergeKeyOrder([], ["a", "b"]), ["a", "b"]);
-  assert.deepEqual(mergeKeyOrder(["y", "z"], ["x", "y"]), ["x", "y", "z"]);
-  assert.deepEqual(mergeKeyOrder(["a", "c"], ["a", "b", "c"]), ["a", "b", "c"]);
-  assert.deepEqual(mergeKeyOrder(["a", "c"], ["c", "d"]), ["a", "c", "d"]);
-  const recs = [
-    rec("x", 0, { p: 1, u: 2 }),
-    rec("x", 1, { p: 1, extra: "e", u: 3 }),
-  ];
-  assert.deepEqual(valueColumnsOf(recs), ["p", "extra", "u"]);
-});
+import { rec } from "../../fixtures/trial_records.ts";
+import { formatTrialCsv, sortRecords } from "./trial_csv.ts";
+import { parseTrialCsv, readTrialFile } from "./trial_csv_parse.ts";
+import { TrialLog } from "./trial_log.ts";
 
 Deno.test("finalized text does not depend on completion order", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const records = [
-      rec("k=2", 1, { p: 2, u: 0.5 }),
-      rec("k=1", 0, { p: 1, u: 0.25, late: "yes" }),
-      rec("k=2", 0, { p: 2 }, {}, "error", "x"),
-      rec("k=1", 1, { p: 1, u: 0.75 }),
+      rec("k=2", 1, { values: { p: 2, u: 0.5 } }),
+      rec("k=1", 0, { values: { p: 1, u: 0.25, late: "yes" } }),
+      rec("k=2", 0, {
+        values: { p: 2 },
+        checks: {},
+        status: "error",
+        reason: "x",
+      }),
+      rec("k=1", 1, { values: { p: 1, u: 0.75 } }),
     ];
     const order = ["k=1", "k=2"];
     const texts: string[] = [];
@@ -109,7 +44,10 @@ Deno.test("finalized text does not depend on completion order", async () => {
     }
     assert.equal(texts[1], texts[0]);
     assert.equal(texts[2], texts[0]);
-    assert.equal(texts[0], formatTrialCsv(records, ["a", "b"], order));
+    assert.equal(
+      texts[0],
+      formatTrialCsv(records, { checks: ["a", "b"], configOrder: order }),
+    );
     const lines = texts[0].trim().split("\n");
     assert.deepEqual(lines.map((l) => l.split(",").slice(1, 3).join(",")), [
       "config,trial",
@@ -130,10 +68,10 @@ Deno.test("TrialLog", async (t) => {
     await t.step("each append is on disk before append returns", () => {
       const path = `${dir}/flush.csv`;
       const log = TrialLog.open(path, { ...opts, resume: false });
-      log.append(rec("x", 0, { u: 1 }));
+      log.append(rec("x", 0, { values: { u: 1 } }));
       let text = Deno.readTextFileSync(path);
       assert.equal(text.split("\n").length, 3);
-      log.append(rec("x", 1, { u: 2 }));
+      log.append(rec("x", 1, { values: { u: 2 } }));
       text = Deno.readTextFileSync(path);
       assert.equal(text.split("\n").length, 4);
       assert.equal(
@@ -148,9 +86,16 @@ Deno.test("TrialLog", async (t) => {
       () => {
         const path = `${dir}/widen.csv`;
         const log = TrialLog.open(path, { ...opts, resume: false });
-        log.append(rec("x", 0, {}, {}, "error", "first has no values"));
-        log.append(rec("x", 1, { p: 1, u: 2 }));
-        log.append(rec("x", 2, { p: 1, v: "s" }));
+        log.append(
+          rec("x", 0, {
+            values: {},
+            checks: {},
+            status: "error",
+            reason: "first has no values",
+          }),
+        );
+        log.append(rec("x", 1, { values: { p: 1, u: 2 } }));
+        log.append(rec("x", 2, { values: { p: 1, v: "s" } }));
         log.close();
         const parsed = readTrialFile(path, { tolerateTruncation: false });
         assert.deepEqual(parsed.valueColumns, ["p", "v", "u"]);
@@ -167,8 +112,8 @@ Deno.test("TrialLog", async (t) => {
       () => {
         const path = `${dir}/trunc.csv`;
         const log = TrialLog.open(path, { ...opts, resume: false });
-        log.append(rec("x", 0, { u: 1 }));
-        log.append(rec("x", 1, { u: 2 }));
+        log.append(rec("x", 0, { values: { u: 1 } }));
+        log.append(rec("x", 1, { values: { u: 2 } }));
         log.close();
         const full = Deno.readTextFileSync(path);
         Deno.writeTextFileSync(path, full + "C1,x,2,1002,ok,,tr");
@@ -176,7 +121,7 @@ Deno.test("TrialLog", async (t) => {
         assert.equal(again.truncated, true);
         assert.equal(again.records.length, 2);
         assert.equal(Deno.readTextFileSync(path), full);
-        again.append(rec("x", 2, { u: 3 }));
+        again.append(rec("x", 2, { values: { u: 3 } }));
         again.close();
         const parsed = readTrialFile(path, { tolerateTruncation: false });
         assert.deepEqual(parsed.records.map((r) => r.task.trial), [0, 1, 2]);
@@ -196,7 +141,7 @@ Deno.test("TrialLog", async (t) => {
       Deno.writeTextFileSync(path, "claim,config,tri");
       const log = TrialLog.open(path, { ...opts, resume: true });
       assert.equal(log.records.length, 0);
-      log.append(rec("x", 0, { u: 1 }));
+      log.append(rec("x", 0, { values: { u: 1 } }));
       log.close();
       assert.equal(
         readTrialFile(path, { tolerateTruncation: false }).records.length,
@@ -207,7 +152,7 @@ Deno.test("TrialLog", async (t) => {
     await t.step("refuses a file whose header does not match", () => {
       const path = `${dir}/mismatch.csv`;
       const log = TrialLog.open(path, { ...opts, resume: false });
-      log.append(rec("x", 0, { u: 1 }));
+      log.append(rec("x", 0, { values: { u: 1 } }));
       log.close();
       assert.throws(
         () =>
@@ -262,15 +207,23 @@ Deno.test("TrialLog", async (t) => {
           resume: false,
         });
         assert.throws(
-          () => log.append(rec("x", 0, { s: "a\nb" })),
+          () => log.append(rec("x", 0, { values: { s: "a\nb" } })),
           /line break/,
         );
         assert.throws(
-          () => log.append(rec("x", 0, {}, {}, "error", "a\r\nb")),
+          () =>
+            log.append(
+              rec("x", 0, {
+                values: {},
+                checks: {},
+                status: "error",
+                reason: "a\r\nb",
+              }),
+            ),
           /line break/,
         );
         assert.throws(
-          () => log.append(rec("x", 0, {}, { zzz: true })),
+          () => log.append(rec("x", 0, { values: {}, checks: { zzz: true } })),
           /check "zzz"/,
         );
         assert.throws(
@@ -283,7 +236,7 @@ Deno.test("TrialLog", async (t) => {
         );
         assert.equal(log.records.length, 0);
         log.close();
-        assert.throws(() => log.append(rec("x", 0, {})), /closed/);
+        assert.throws(() => log.append(rec("x", 0, { values: {} })), /closed/);
       },
     );
 

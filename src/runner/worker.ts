@@ -1,11 +1,13 @@
 /**
- * The worker side of a parallel run. {@linkcode runClaims} starts each
- * worker on this module and talks to it with the messages below:
+ * The worker side of a parallel run. The main thread (`worker_pool.ts`)
+ * starts each worker on this module and talks to it with the messages
+ * below:
  *
- * 1. `init` (module URL, backend, profile, trials override): the worker
- *    imports the module (which exports `claims: ClaimSpec[]` and optionally
- *    `initWorker(backend)`), calls `initWorker` and answers `ready` or
- *    `init-error`.
+ * 1. `init` (module URL, backend, profile, trials override, parameter
+ *    overrides as data): the worker imports the module (which exports
+ *    `claims: ClaimSpec[]` and optionally `initWorker(backend)`), calls
+ *    `initWorker`, applies the parameter overrides to the claims
+ *    (`withParamOverrides`) and answers `ready` or `init-error`.
  * 2. `trial` (a task): the worker runs the claim's `runTrial` on the
  *    task's configuration and answers `result` (with the wall time) or
  *    `threw` (with the error message).
@@ -16,12 +18,18 @@
  * @module
  */
 
+import { configsAt } from "./plan.ts";
+import {
+  type ParamOverrides,
+  withParamOverrides,
+} from "../claims/overrides.ts";
 import type {
   ClaimConfig,
   ClaimSpec,
   Profile,
   TrialTask,
 } from "../claims/types.ts";
+import { errorMessage } from "../base/errors.ts";
 
 /** Main thread → worker: load the claims module and initialize the backend. */
 export interface InitMessage {
@@ -35,6 +43,8 @@ export interface InitMessage {
   profile: Profile;
   /** Trials override of the run, or `null`. */
   trials: number | null;
+  /** Parameter overrides of the run, applied to the module's claims. */
+  overrides: ParamOverrides;
 }
 
 /** Main thread → worker: run one trial. */
@@ -60,30 +70,44 @@ export interface WorkerModule {
   initWorker?: (backend: string) => void | Promise<void>;
 }
 
-/** Message text of a thrown value. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Where {@linkcode findConfig} looks a configuration up. */
+export interface FindConfigOptions {
+  /** Size profile of the run. */
+  profile: Profile;
+  /** Trials override of the run, or `null`. */
+  trials: number | null;
+  /** Configurations already computed, by claim id (filled in). */
+  cache?: Map<string, ClaimConfig[]>;
 }
 
 /**
  * Find a task's claim and configuration (with the trials override applied)
  * in a list of claims; throws when either is unknown.
+ *
+ * @example
+ * ```ts
+ * import { findConfig } from "./worker.ts";
+ * import assert from "node:assert/strict";
+ * const claim = {
+ *   id: "C0", title: "", statement: "", source: "", hypotheses: [], constants: {},
+ *   configs: () => [{ key: "k", params: {}, checks: [], trials: 3 }],
+ *   runTrial: () => Promise.reject(new Error("not run")),
+ * };
+ * const task = { claim: "C0", config: "k", trial: 0, seed: 1 };
+ * assert.equal(findConfig([claim], task, { profile: "ci", trials: 2 }).config.trials, 2);
+ * ```
  */
 export function findConfig(
   claims: ClaimSpec[],
   task: TrialTask,
-  profile: Profile,
-  trials: number | null,
-  cache: Map<string, ClaimConfig[]> = new Map(),
+  options: FindConfigOptions,
 ): { claim: ClaimSpec; config: ClaimConfig } {
+  const cache = options.cache ?? new Map<string, ClaimConfig[]>();
   const claim = claims.find((c) => c.id === task.claim);
   if (claim === undefined) throw new Error(`unknown claim "${task.claim}"`);
   let configs = cache.get(claim.id);
   if (configs === undefined) {
-    configs = claim.configs(profile).map((c) => ({
-      ...c,
-      trials: trials ?? c.trials,
-    }));
+    configs = configsAt(claim, options);
     cache.set(claim.id, configs);
   }
   const config = configs.find((c) => c.key === task.config);
@@ -99,10 +123,8 @@ function serve(): void {
     onmessage: ((event: MessageEvent) => void) | null;
     postMessage(message: WorkerReply): void;
   };
-  let loaded: WorkerModule | null = null;
-  let profile: Profile = "ci";
-  let trials: number | null = null;
-  const cache = new Map<string, ClaimConfig[]>();
+  let claims: ClaimSpec[] | null = null;
+  let lookup: FindConfigOptions = { profile: "ci", trials: null };
 
   async function handle(message: InitMessage | TrialMessage): Promise<void> {
     if (message.type === "init") {
@@ -111,12 +133,16 @@ function serve(): void {
         if (!Array.isArray(mod.claims)) {
           throw new Error(`${message.module} does not export "claims"`);
         }
+        const overrides = message.overrides ?? {};
         if (typeof mod.initWorker === "function") {
           await mod.initWorker(message.backend);
         }
-        loaded = mod;
-        profile = message.profile;
-        trials = message.trials;
+        claims = mod.claims.map((c) => withParamOverrides(c, overrides));
+        lookup = {
+          profile: message.profile,
+          trials: message.trials,
+          cache: new Map(),
+        };
         scope.postMessage({ type: "ready" });
       } catch (error) {
         scope.postMessage({ type: "init-error", message: errorMessage(error) });
@@ -125,14 +151,8 @@ function serve(): void {
     }
     const start = performance.now();
     try {
-      if (loaded === null) throw new Error("worker got a trial before init");
-      const { claim, config } = findConfig(
-        loaded.claims,
-        message.task,
-        profile,
-        trials,
-        cache,
-      );
+      if (claims === null) throw new Error("worker got a trial before init");
+      const { claim, config } = findConfig(claims, message.task, lookup);
       const result = await claim.runTrial(message.task, config);
       scope.postMessage({
         type: "result",

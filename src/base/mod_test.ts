@@ -1,0 +1,6 @@
+import { assertFacadeComplete } from "../../fixtures/facade.ts";
+import * as facade from "./mod.ts";
+
+Deno.test("the base facade exports every module's public names", async () => {
+  await assertFacadeComplete(new URL(".", import.meta.url), facade);
+});

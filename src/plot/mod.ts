@@ -1,0 +1,36 @@
+/**
+ * SVG figures for the claim reports, drawn by Vega-Lite and rendered
+ * headless by Vega (see `render.ts`): the radius figures of C4, C5 and C7
+ * (`radius_figures.ts`) and generic line and bar charts (`charts.ts`). Each
+ * function takes plain data and returns an SVG document as a string; the
+ * same input always gives the same string.
+ *
+ * @example
+ * ```ts
+ * import { barChart } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const svg = await barChart({
+ *   bars: [{ label: "C1", value: 0.9, low: 0.8, high: 0.95 }],
+ *   title: "Pass rates",
+ *   yLabel: "pass rate",
+ * });
+ * assert.ok(svg.includes("Pass rates"));
+ * ```
+ *
+ * @module
+ */
+
+export {
+  barChart,
+  type BarChartOptions,
+  lineChart,
+  type LineChartOptions,
+} from "./charts.ts";
+export {
+  flipRadiusHistogram,
+  type FlipRadiusHistogramOptions,
+  logLogFit,
+  type LogLogFitOptions,
+  radiusScatter,
+  type RadiusScatterOptions,
+} from "./radius_figures.ts";

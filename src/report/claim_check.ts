@@ -1,0 +1,90 @@
+/**
+ * Running one claim as a `deno test`: the claim runs at CI size through the
+ * same engine as the command line (workers, trial logs, summary), its report
+ * is written to `reports/test/<claim>/`, and each check and assessment becomes
+ * a test step asserting that its verdict is the expected one — `holds` for a
+ * prediction (lower 95% bound ≥ target), `fails` for a control (upper 95%
+ * bound < target).
+ *
+ * Environment: `CLAIMS_BACKEND` (default `auto`), `CLAIMS_WORKERS` (default
+ * 2), `CLAIMS_SEED` (default {@linkcode DEFAULT_SEED}).
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { runClaims } from "./pipeline.ts";
+import type { ClaimSpec, Profile } from "../claims/types.ts";
+
+/** The suite's fixed run seed (chosen once, never tuned). */
+export const DEFAULT_SEED = 1;
+
+/** Options of {@linkcode claimTest}. */
+export interface ClaimTestOptions {
+  /** Profile (default `ci`). */
+  profile?: Profile;
+  /** Output directory (default `reports/test/<claim id>`). */
+  out?: string;
+  /** Module the workers load (default: the claim registry). */
+  workerModule?: URL;
+}
+
+/** Read an integer environment variable, or a default. */
+function envInt(name: string, fallback: number): number {
+  const text = Deno.env.get(name);
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `${name} must be a non-negative integer, got "${text}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A `Deno.test` body that runs `claim` and asserts every check's expected
+ * verdict, one step per check.
+ */
+export function claimTest(
+  claim: ClaimSpec,
+  options: ClaimTestOptions = {},
+): (t: Deno.TestContext) => Promise<void> {
+  return async (t) => {
+    const out = options.out ??
+      new URL(`../../reports/test/${claim.id}`, import.meta.url).pathname;
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+    const outcome = await runClaims({
+      claims: [claim],
+      profile: options.profile ?? "ci",
+      seed: envInt("CLAIMS_SEED", DEFAULT_SEED),
+      out,
+      resume: false,
+      workers: envInt("CLAIMS_WORKERS", 2),
+      workerModule: options.workerModule ??
+        new URL("../claims/registry.ts", import.meta.url),
+      backend: Deno.env.get("CLAIMS_BACKEND") ?? "auto",
+      formats: ["csv", "md"],
+    });
+    for (const row of outcome.rows) {
+      await t.step(`${row.check} (expect ${row.expect})`, () => {
+        assert.ok(
+          row.ok,
+          `${claim.id} ${row.check}: ${row.passed}/${row.trials} passed, ` +
+            `rate ${row.rate.toFixed(3)}, 95% CI [${row.ciLow.toFixed(3)}, ` +
+            `${row.ciHigh.toFixed(3)}], target ${row.target}: verdict ` +
+            `${row.verdict}, expected ${row.expect} (report: ${out})`,
+        );
+      });
+    }
+    for (const { a } of outcome.assessments) {
+      await t.step(`${a.check} (expect ${a.expect})`, () => {
+        assert.equal(
+          a.verdict,
+          a.expect,
+          `${claim.id} ${a.check}: ${a.detail}`,
+        );
+      });
+    }
+  };
+}

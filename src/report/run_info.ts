@@ -1,0 +1,103 @@
+/**
+ * What the reports say about a run besides its verdicts: the run
+ * parameters and, per claim, its title, statement, constants and checks.
+ *
+ * @module
+ */
+
+import type { Shard } from "../runner/shard.ts";
+import type { ClaimSpec, Profile } from "../claims/types.ts";
+
+/** What the reports say about one claim besides its rows. */
+export interface ClaimInfo {
+  /** Claim id. */
+  id: string;
+  /** Short title. */
+  title: string;
+  /** One-paragraph statement. */
+  statement: string;
+  /** Named constants and their values. */
+  constants: Record<string, number>;
+  /** Source tag as in PAPER.md. */
+  source?: string;
+  /** Hypotheses the claim needs. */
+  hypotheses?: string[];
+  /** The claim's checks with what a trial must do, and the configurations running each. */
+  checks?: {
+    name: string;
+    expect: string;
+    target: number;
+    description: string;
+    configs: string[];
+  }[];
+}
+
+/**
+ * The {@linkcode ClaimInfo} of a claim at a profile (for the reports).
+ *
+ * @example
+ * ```ts
+ * import { claimInfo } from "./run_info.ts";
+ * import assert from "node:assert/strict";
+ * const check = { name: "a", description: "d", target: 0.9, expect: "holds" as const };
+ * const claim = {
+ *   id: "C0", title: "t", statement: "s", source: "[R]", hypotheses: [], constants: {},
+ *   configs: () => [
+ *     { key: "x", params: {}, checks: [check], trials: 1 },
+ *     { key: "y", params: {}, checks: [check], trials: 1 },
+ *   ],
+ *   runTrial: () => Promise.reject(new Error("not run")),
+ * };
+ * assert.deepEqual(claimInfo(claim, "ci").checks?.[0].configs, ["x", "y"]);
+ * ```
+ */
+export function claimInfo(claim: ClaimSpec, profile: Profile): ClaimInfo {
+  const configs = claim.configs(profile);
+  const checks = new Map<string, NonNullable<ClaimInfo["checks"]>[number]>();
+  for (const config of configs) {
+    for (const check of config.checks) {
+      const entry = checks.get(check.name) ?? {
+        name: check.name,
+        expect: check.expect,
+        target: check.target,
+        description: check.description,
+        configs: [],
+      };
+      entry.configs.push(config.key);
+      checks.set(check.name, entry);
+    }
+  }
+  return {
+    id: claim.id,
+    title: claim.title,
+    statement: claim.statement,
+    constants: claim.constants,
+    source: claim.source,
+    hypotheses: claim.hypotheses,
+    checks: [...checks.values()],
+  };
+}
+
+/** Parameters of a run, shown in the "Run" section of the reports. */
+export interface RunInfo {
+  /** Run seed. */
+  seed: number;
+  /** Size profile. */
+  profile: Profile;
+  /** Tensor backend name. */
+  backend: string;
+  /** Number of workers (Markdown only: it never changes the results). */
+  workers?: number;
+  /** Start time as an ISO string (Markdown only). */
+  started?: string;
+  /** Wall time of the run in seconds (Markdown only). */
+  elapsedSeconds?: number;
+  /** Trials override, or `null` for each configuration's own count. */
+  trials: number | null;
+  /** The shard this run covers, or `null` for the whole plan. */
+  shard: Shard | null;
+  /** The claims of the run, in run order. */
+  claims: ClaimInfo[];
+  /** Further lines for the Markdown "Run" section (name → value). */
+  extra?: Record<string, string>;
+}

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import {
+  info,
+  main,
+  records,
+  reportSummary,
+} from "../../fixtures/report_data.ts";
+import {
+  MARKDOWN_LEGEND,
+  summaryMarkdown,
+  summaryTableMarkdown,
+} from "./summary_md.ts";
+import { summarize } from "./verdict.ts";
+
+const { rows, assessments } = reportSummary();
+
+Deno.test(
+  "summary.md has the table, assessments, run and constants",
+  () => {
+    const md = summaryMarkdown({ rows, assessments }, info);
+    assert.ok(md.includes(summaryTableMarkdown(rows)));
+    assert.ok(
+      md.includes(
+        "| claim | check | expect | trials | passed | rate | 95% CI |",
+      ),
+    );
+    assert.ok(md.includes("| C1 | main | holds | 12 | 11 | 0.9167 | ["));
+    assert.ok(/✓|✗/.test(md));
+    assert.ok(
+      md.includes(
+        "| C1 | slope | holds | holds | slope 0.49 [0.41, 0.57] | ✓ |",
+      ),
+    );
+    for (
+      const line of [
+        "- seed: 42",
+        "- profile: ci",
+        "- backend: cpu",
+        "- trials: 5 per configuration (override)",
+        "- shard: 2/3",
+        "- workers: 2",
+        "- started: 2024-01-01T00:00:00.000Z",
+        "- elapsed: 12.3 s",
+        "- note: hello",
+        "### C1: Title | with pipe",
+        "The statement.",
+        "| kappa | 3 |",
+        "| c0 | 0.25 |",
+      ]
+    ) {
+      assert.ok(md.includes(line), line);
+    }
+    const bare = summaryMarkdown({ rows: [], assessments: [] }, {
+      ...info,
+      workers: undefined,
+      started: undefined,
+      elapsedSeconds: undefined,
+      shard: null,
+      trials: null,
+      claims: [{ id: "C2", title: "t", statement: "s", constants: {} }],
+    });
+    assert.ok(bare.includes("- shard: whole plan"));
+    assert.ok(bare.includes("- trials: per configuration"));
+    assert.ok(!bare.includes("workers"));
+    assert.ok(bare.includes("No named constants."));
+    assert.ok(bare.includes("None."));
+  },
+);
+
+Deno.test("summary.md shows key measurements and figures per claim", () => {
+  const one = summarize(records("x", [["ok", { main: true }]]), {
+    claim: "C1",
+    checks: [main],
+  });
+  const md = summaryMarkdown({ rows: one, assessments: [] }, info, {
+    overview: { file: "pass_rates.svg", caption: "Pass rates" },
+    claims: {
+      C1: {
+        highlights: {
+          columns: ["ratio"],
+          rows: [{ config: "d=10", n: 5, cells: ["1.2 [1, 1.4]"] }],
+        },
+        figures: [{ file: "C1_a.svg", caption: "A [x]\nsecond line" }],
+        figureErrors: ["figures threw: oops | bad"],
+      },
+    },
+  });
+  for (
+    const line of [
+      "![Pass rates](figures/pass_rates.svg)",
+      "#### Key measurements",
+      "| configuration | finished | ratio |",
+      "| d=10 | 5 | 1.2 [1, 1.4] |",
+      "#### Figures",
+      "- ![A \\[x\\] second line](figures/C1_a.svg)",
+      "- Figure failed: figures threw: oops \\| bad",
+    ]
+  ) {
+    assert.ok(md.includes(line), line);
+  }
+  // Claim sections come after the run section, in claim order.
+  assert.ok(md.indexOf("## Run") < md.indexOf("#### Key measurements"));
+  const failed = summaryMarkdown({ rows: one, assessments: [] }, info, {
+    overviewError: "vega broke",
+    claims: {
+      C1: {
+        highlights: { columns: [], rows: [] },
+        figures: [],
+        figureErrors: [],
+      },
+    },
+  });
+  assert.ok(failed.includes("The pass-rate figure failed: vega broke"));
+  assert.ok(!failed.includes("#### Key measurements"));
+  assert.ok(!failed.includes("#### Figures"));
+  assert.equal(
+    summaryMarkdown({ rows: one, assessments: [] }, info, {}),
+    summaryMarkdown({ rows: one, assessments: [] }, info),
+  );
+});
+
+Deno.test("summary.md starts with the verdict line, table and legend", () => {
+  const md = summaryMarkdown({ rows, assessments }, info);
+  const lines = md.split("\n");
+  assert.equal(lines[0], "# Claim checks");
+  assert.match(lines[2], /expected verdict/);
+  assert.ok(md.includes(MARKDOWN_LEGEND[0]));
+  assert.equal(
+    summaryTableMarkdown(rows).split("\n").length,
+    rows.length + 2,
+  );
+});

@@ -1,0 +1,175 @@
+/**
+ * Writing the reports of a run from its trial records: summarize every
+ * claim, run its `assess`, and write `summary.csv`, `summary.md` (with the
+ * figures under `figures/`) and `summary.json` atomically, in the formats
+ * asked for.
+ *
+ * @module
+ */
+
+import {
+  PASS_RATES_FIGURE,
+  writeClaimFigures,
+  writePassRates,
+} from "./figures.ts";
+import type { RunInfo } from "./run_info.ts";
+import { summaryCsv } from "./summary_csv.ts";
+import { summaryJson } from "./summary_json.ts";
+import {
+  type ClaimReportExtras,
+  type MarkdownExtras,
+  summaryMarkdown,
+} from "./summary_md.ts";
+import {
+  allOk,
+  type ClaimAssessment,
+  summarize,
+  type Summary,
+} from "./verdict.ts";
+import { writeTextFileAtomic } from "../runner/atomic_write.ts";
+import type { ClaimPlan } from "../runner/plan.ts";
+import { sortRecords } from "../runner/trial_csv.ts";
+import { columnRange, okRecords } from "../claims/records.ts";
+import type { ClaimConfig, ClaimSpec, TrialRecord } from "../claims/types.ts";
+import { errorMessage } from "../base/errors.ts";
+import { oneLine } from "../base/text.ts";
+
+/** A report format. */
+export type Format = "csv" | "md" | "json";
+
+/** The report formats, in their default order. */
+export const FORMATS: readonly Format[] = ["csv", "md", "json"];
+
+/** What {@linkcode writeReports} needs about the run besides the records. */
+export interface ReportInput {
+  /** The plan's claims. */
+  claims: ClaimPlan[];
+  /** Every trial record of the run. */
+  records: TrialRecord[];
+  /** Run parameters for the reports. */
+  info: RunInfo;
+  /** Summary formats to write. */
+  formats: Format[];
+  /** Where a figure that fails is logged (default: stderr). */
+  warn?: (line: string) => void;
+}
+
+/** What a run gives back. */
+export interface RunOutcome extends Summary {
+  /** Whether every row and assessment reached its expected verdict. */
+  allOk: boolean;
+}
+
+/**
+ * A claim's assessments from its sorted records; an `assess` that throws
+ * gives an `inconclusive` assessment named `assess`.
+ */
+function assessClaim(
+  claim: ClaimSpec,
+  options: { records: TrialRecord[]; configs: ClaimConfig[] },
+): ClaimAssessment[] {
+  if (claim.assess === undefined) return [];
+  try {
+    return claim.assess(options.records, options.configs).map((a) => ({
+      claim: claim.id,
+      a,
+    }));
+  } catch (error) {
+    return [{
+      claim: claim.id,
+      a: {
+        check: "assess",
+        expect: "holds",
+        verdict: "inconclusive",
+        detail: `assess threw: ${oneLine(errorMessage(error))}`,
+      },
+    }];
+  }
+}
+
+/**
+ * A claim's key measurements: per configuration, the number of finished
+ * trials and "median [q10, q90]" of each `highlights` column.
+ */
+function highlightsOf(
+  plan: ClaimPlan,
+  records: TrialRecord[],
+): ClaimReportExtras["highlights"] {
+  const columns = plan.claim.highlights ?? [];
+  return {
+    columns,
+    rows: plan.configs.map((config) => {
+      const own = records.filter((r) => r.task.config === config.key);
+      return {
+        config: config.key,
+        n: okRecords(own).length,
+        cells: columns.map((column) => columnRange(own, column)),
+      };
+    }),
+  };
+}
+
+/**
+ * Summarize every claim of a plan, run its `assess` (an `assess` that
+ * throws gives an `inconclusive` assessment named `assess`), and write the
+ * summaries in the given formats to `out` atomically.
+ *
+ * With the `md` format, also write the figures under `<out>/figures/`
+ * (`pass_rates.svg` and each claim's `figures`, drawn from its records in
+ * sorted order) and add each claim's `highlights` (median [q10, q90] (n) of
+ * the column over its ok trials) and figure links to `summary.md`. A figure
+ * that fails is logged and noted in `summary.md`; the run goes on.
+ */
+export async function writeReports(
+  out: string,
+  input: ReportInput,
+): Promise<RunOutcome> {
+  const warn = input.warn ?? ((line: string) => console.error(line));
+  const summary: Summary = { rows: [], assessments: [] };
+  const markdown = input.formats.includes("md");
+  const claimExtras: Record<string, ClaimReportExtras> = {};
+  const extras: MarkdownExtras = { claims: claimExtras };
+  const taken = new Set([PASS_RATES_FIGURE]);
+  for (const plan of input.claims) {
+    const id = plan.claim.id;
+    const records = sortRecords(
+      input.records.filter((r) => r.task.claim === id),
+      plan.configs.map((c) => c.key),
+    );
+    summary.rows.push(
+      ...summarize(records, {
+        claim: id,
+        checks: plan.checks,
+        configs: plan.configs,
+      }),
+    );
+    if (markdown) {
+      claimExtras[id] = {
+        highlights: highlightsOf(plan, records),
+        ...await writeClaimFigures(out, plan, { records, taken, warn }),
+      };
+    }
+    summary.assessments.push(
+      ...assessClaim(plan.claim, { records, configs: plan.configs }),
+    );
+  }
+  if (input.formats.includes("csv")) {
+    await writeTextFileAtomic(`${out}/summary.csv`, summaryCsv(summary));
+  }
+  if (markdown) {
+    const overview = await writePassRates(out, { rows: summary.rows, warn });
+    extras.overview = overview.link;
+    extras.overviewError = overview.error;
+    await writeTextFileAtomic(
+      `${out}/summary.md`,
+      summaryMarkdown(summary, input.info, extras),
+    );
+  }
+  if (input.formats.includes("json")) {
+    await writeTextFileAtomic(
+      `${out}/summary.json`,
+      summaryJson(summary, input.info),
+    );
+  }
+  return { ...summary, allOk: allOk(summary) };
+}
