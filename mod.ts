@@ -37,61 +37,27 @@
  * assert.deepEqual(claims.map((c) => c.id).slice(0, 7), ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]);
  * ```
  *
+ * The public API, one block per layer in the order data flows (see
+ * docs/ARCHITECTURE.md): each layer's `mod.ts` facade is re-exported whole.
+ *
  * @module
  */
 
-export * from "./src/claims/types.ts";
-export { hashString, Rng, trialSeed } from "./src/model/rng.ts";
-export * from "./src/model/data.ts";
-export * from "./src/model/weights.ts";
-export * from "./src/model/network.ts";
-export * from "./src/flow/gradient_flow.ts";
-export {
-  flipRadius,
-  flipRadiusAlong,
-  type FlipRadiusOptions,
-  type LineAttack,
-  type ReluLine,
-} from "./src/measure/flip_radius.ts";
-export { networkOutput } from "./src/model/forward.ts";
-export {
-  certifiedRadius,
-  certifiedRadiusAt,
-  type IntervalBound,
-} from "./src/measure/certified_radius.ts";
-export { robustNetwork } from "./src/measure/constructions.ts";
-export {
-  gramMatrix,
-  type KktOptions,
-  type KktReport,
-  kktResidual,
-} from "./src/measure/kkt.ts";
+// model: seeded generator, cluster data, the network and its weight type
+export * from "./src/model/mod.ts";
+// backend: tensor backends as one data list, OpenBLAS
+export * from "./src/backend/mod.ts";
+// flow: gradient flow: engines and the driver
+export * from "./src/flow/mod.ts";
+// measure: flip radius, certified radius, KKT residual, flips, alignments, N* and N_bad
+export * from "./src/measure/mod.ts";
+// stats: intervals, tests, fits
 export * from "./src/stats/mod.ts";
-export {
-  backendAvailable,
-  type BackendChoice,
-  type BackendName,
-  describeBackend,
-  initBackend,
-} from "./src/backend/backends.ts";
-export { claimById, claims, initWorker } from "./src/claims/registry.ts";
-export type { Format, RunOutcome } from "./src/report/write.ts";
-export type { Progress } from "./src/runner/run.ts";
-export {
-  type MergeOptions,
-  mergeShards,
-  runClaims,
-  type RunOptions,
-} from "./src/report/pipeline.ts";
-export type { Shard } from "./src/runner/shard.ts";
-export type { ClaimAssessment } from "./src/report/verdict.ts";
-export { RunConflictError, RunOptionError } from "./src/runner/errors.ts";
-export {
-  type ParamOverrides,
-  withParamOverrides,
-} from "./src/claims/overrides.ts";
-export {
-  compareWithBaseline,
-  type RegressionReport,
-  type RegressionRow,
-} from "./src/report/regress.ts";
+// plot: SVG figures
+export * from "./src/plot/mod.ts";
+// claims: the claim kit, the claims and their registry
+export * from "./src/claims/mod.ts";
+// runner: planning, workers, shards, resume, trial files
+export * from "./src/runner/mod.ts";
+// report: verdicts, summaries, figures, the run pipeline, regression
+export * from "./src/report/mod.ts";

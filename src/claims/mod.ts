@@ -22,3 +22,5 @@ export {
   initWorker,
   withInstanceValidation,
 } from "./registry.ts";
+export * from "./kit.ts";
+export * from "./overrides.ts";

@@ -151,6 +151,25 @@ export interface ClaimSpec {
   highlights?: string[];
   /** Optional figures drawn from the finished trials. */
   figures?(records: TrialRecord[]): Promise<Figure[]>;
+  /**
+   * Wall-time budget of the claim's CI-size run (its `deno task test` step,
+   * 2 workers on 2 cores), so later work can see what it may spend. Every
+   * registered claim declares one; `deno task bench` prints it against the
+   * measured time.
+   */
+  budget?: ClaimBudget;
+}
+
+/**
+ * Wall-time budget of a claim at CI size, in seconds, on each backend (the
+ * whole `deno task test` must stay within 5 min with OpenBLAS and 10 min on
+ * the embedded wasm backend).
+ */
+export interface ClaimBudget {
+  /** Seconds with OpenBLAS (the `blas` backend). */
+  blasSeconds: number;
+  /** Seconds on the embedded `wasm` backend. */
+  wasmSeconds: number;
 }
 
 /** An SVG figure of a report. */
