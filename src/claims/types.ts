@@ -21,9 +21,42 @@ export type Expectation = "holds" | "fails";
 export type Verdict = "holds" | "fails" | "inconclusive";
 
 /**
- * One per-trial check of a claim. A claim's main check is expected to hold
- * (the lower 95% bound of its pass rate at least `target`); a control is
- * expected to fail (the upper 95% bound below `target`).
+ * What a check is for:
+ * - `prediction`: the claim's prediction, expected to hold;
+ * - `twin`: the nearest false alternative (a robust network for a
+ *   non-robustness check, a non-KKT network for a KKT check, ...) run
+ *   through the identical check of the prediction named by `twinOf`, on the
+ *   same instances; expected to fail, and its pass rate measures the power
+ *   of that check;
+ * - `control`: a broken hypothesis (correlated means, unseen clusters, a
+ *   large initialization, ...) that must make the prediction fail, for the
+ *   reason the check's mechanism column measures; expected to fail;
+ * - `sanity`: a line that fails for almost any network (e.g. random
+ *   directions in high dimension), kept as a sanity line, not as evidence.
+ */
+export type CheckRole = "prediction" | "twin" | "control" | "sanity";
+
+/**
+ * Where a check's per-trial decision sits relative to its threshold: the
+ * trial passes when the value in column `measured` is `below` (≤) or `above`
+ * (≥) the threshold (a number, or the name of another value column). The
+ * report shows the median of measured/threshold and the share of trials
+ * within 10% of the threshold, so a check saturated far from its line is
+ * visible.
+ */
+export interface CheckMargin {
+  /** Value column holding the measured quantity of each trial. */
+  measured: string;
+  /** The threshold: a number, or a value column holding it per trial. */
+  threshold: number | string;
+  /** The trial passes when measured ≤ threshold (`below`) or ≥ (`above`). */
+  direction: "below" | "above";
+}
+
+/**
+ * One per-trial check of a claim. A prediction is expected to hold (the
+ * lower 95% bound of its pass rate at least `target`); a twin, a control or
+ * a sanity line is expected to fail (see the report's verdict rules).
  */
 export interface CheckSpec {
   /** Short snake_case name, unique within the claim (e.g. `flips_at_C`). */
@@ -34,6 +67,15 @@ export interface CheckSpec {
   target: number;
   /** `holds` for a claim's prediction, `fails` for a control. */
   expect: Expectation;
+  /**
+   * What the check is for (default: `prediction` when `expect` is `holds`,
+   * `control` otherwise).
+   */
+  role?: CheckRole;
+  /** For a twin, control or sanity line: the prediction it shadows. */
+  twinOf?: string;
+  /** The measured quantity behind the per-trial decision, and its threshold. */
+  margin?: CheckMargin;
 }
 
 /** One configuration of a claim: a parameter set and the checks run on it. */
@@ -136,6 +178,11 @@ export interface ClaimSpec {
   hypotheses: string[];
   /** Named constants and their values, reported with every run. */
   constants: Record<string, number>;
+  /**
+   * One line per named constant saying why it has its value (fixed before
+   * looking at data), shown next to it in the report.
+   */
+  constantReasons?: Record<string, string>;
   /** The configurations to run at a profile. */
   configs(profile: Profile): ClaimConfig[];
   /**
