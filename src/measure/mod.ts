@@ -67,3 +67,5 @@ export {
   type KktReport,
   kktResidual,
 } from "./kkt.ts";
+// Minimum-norm attacks, the radius brackets and the pair ceiling.
+export * from "./attacks/mod.ts";
