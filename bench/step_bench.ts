@@ -1,7 +1,9 @@
 /**
  * Time of one gradient-flow step (forward pass, loss weights, direction,
  * update: what `gradientFlow` does per step) for each backend and
- * engine × form, at (d, m, n) = (1000, 512, 200) and (2000, 100, 200).
+ * engine × form, at (d, m, n) = (1000, 512, 200) and (2000, 100, 200); the
+ * float64 engine with OpenBLAS `dgemm` (as on `blas`) and with plain
+ * TypeScript products (as on `wasm` and `cpu`).
  *
  * Run with `deno bench --allow-all bench/step_bench.ts`. Besides the
  * harness's table, a summary is printed when the run ends: ms per step, the
@@ -19,23 +21,32 @@ import {
   loadOpenBlas,
 } from "../src/backend/mod.ts";
 import {
+  createFloat64Engine,
   createFlowEngine,
+  type EngineArray,
   type FlowData,
-  type FlowEngine,
   type FlowEngineKind,
   type FlowForm,
   lossWeights,
+  lossWeights64,
+  type ProductKind,
+  type StepEngine,
 } from "../src/flow/mod.ts";
 import { flowInstance } from "../fixtures/flow_instance.ts";
 import { type NetworkWeights } from "../src/model/weights.ts";
 
 /** Problem sizes (d, m, n). */
 const SIZES: [number, number, number][] = [[1000, 512, 200], [2000, 100, 200]];
+/** An engine to time: a float32 kind, or float64 with its products. */
+type EngineChoice = FlowEngineKind | `float64·${ProductKind}`;
+
 /** Backend and engine pairs, fastest first. */
-const RUNS: { backend: BackendName; engine: FlowEngineKind }[] = [
+const RUNS: { backend: BackendName; engine: EngineChoice }[] = [
   { backend: "blas", engine: "native" },
+  { backend: "blas", engine: "float64·openblas" },
   { backend: "blas", engine: "tfjs" },
   { backend: "wasm", engine: "tfjs" },
+  { backend: "wasm", engine: "float64·typescript" },
   { backend: "cpu", engine: "tfjs" },
 ];
 /** Steps an engine takes before it is rebuilt from the initialization. */
@@ -53,7 +64,12 @@ interface Problem {
 
 /** An engine with its step count and ‖θ‖² (tracked as the flow does). */
 interface Running {
-  engine: FlowEngine;
+  engine: StepEngine<EngineArray>;
+  /** Loss weights in the engine's precision. */
+  weigh: (outputs: ArrayLike<number>, y: ArrayLike<number>) => {
+    coefficients: EngineArray;
+    coefficientDotOutput: number;
+  };
   steps: number;
   normSquared: number;
 }
@@ -61,20 +77,38 @@ interface Running {
 /** Start an engine on a problem. */
 function start(
   { data, init }: Problem,
-  options: { form: FlowForm; engine: FlowEngineKind },
+  options: { form: FlowForm; engine: EngineChoice },
 ): Running {
-  const e = createFlowEngine(data, init, options);
+  const { form, engine } = options;
+  const float64 = engine.startsWith("float64·");
+  const e: StepEngine<EngineArray> = float64
+    ? createFloat64Engine(data, {
+      d: init.d,
+      m: init.m,
+      w: Float64Array.from(init.w),
+      b: Float64Array.from(init.b),
+      v: Float64Array.from(init.v),
+    }, { form, products: engine.split("·")[1] as ProductKind })
+    : createFlowEngine(data, init, {
+      form,
+      engine: engine as FlowEngineKind,
+    }) as StepEngine<EngineArray>;
   const { wSquared, b, v } = e.neuronNorms();
   let normSquared = 0;
   for (let r = 0; r < init.m; r++) {
     normSquared += wSquared[r] + b[r] * b[r] + v[r] * v[r];
   }
-  return { engine: e, steps: 0, normSquared };
+  return {
+    engine: e,
+    weigh: float64 ? lossWeights64 : lossWeights,
+    steps: 0,
+    normSquared,
+  };
 }
 
 /** One Euler step of the flow. */
 function step(run: Running, y: Float32Array): void {
-  const lw = lossWeights(run.engine.forward(), y);
+  const lw = run.weigh(run.engine.forward(), y);
   const dir = run.engine.direction(lw.coefficients);
   const h = STEP_FRACTION * Math.sqrt(run.normSquared / dir);
   run.engine.advance(h);
@@ -126,9 +160,12 @@ for (const [d, m, n] of SIZES) {
   const flops = 4 * n * d * m;
   for (const { backend, engine } of RUNS) {
     const available = backendAvailable(backend) &&
-      (engine === "tfjs" || loadOpenBlas() !== null);
+      (engine === "tfjs" || engine === "float64·typescript" ||
+        loadOpenBlas() !== null);
     // Plain JavaScript kernels: a large step takes about a second.
-    const slow = backend === "cpu" || (backend === "blas" && engine === "tfjs");
+    const slow = backend === "cpu" ||
+      (backend === "blas" && engine === "tfjs") ||
+      engine === "float64·typescript";
     for (const form of ["plain", "span"] as FlowForm[]) {
       const key = `${backend}·${engine} (d,m,n)=(${d},${m},${n})`;
       const name = `${key} ${form}`;

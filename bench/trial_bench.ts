@@ -1,9 +1,10 @@
 /**
  * Whole-trial time of the standard C4 CI instance,
- * `c4Trial(seed, c4Configs("ci")[0])` ((d, k, n, m) = (500, 10, 100, 100),
- * 1000 test points): drawing the instance, training it by gradient flow
- * (engine `auto`: `native` on the blas and cpu backends when OpenBLAS
- * loads, `tfjs` on wasm) and measuring the flip radii, on each backend.
+ * `c4Trial(seed, c4Configs("ci")[0])` ((d, k, n, m) = (1000, 40, 200, 100),
+ * 500 test points, 64 attacked): drawing the instance, training it by
+ * gradient flow (engine `auto`: `native` on the blas and cpu backends when
+ * OpenBLAS loads, `tfjs` on wasm) and bracketing the robust radii of the
+ * trained network and of N* with the attacks, on each backend.
  *
  * Run with `deno bench --allow-all bench/trial_bench.ts`. A summary (ms per
  * trial, flow steps per trial, the flow engine) is printed when the run

@@ -36,6 +36,7 @@
  * @module
  */
 
+import { errorMessage } from "../base/errors.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -89,15 +90,6 @@ function wasmAvailable(): boolean {
   }
 }
 
-/** The message of an error-like value. */
-function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === "object" && e !== null && "message" in e) {
-    return String(e.message);
-  }
-  return String(e);
-}
-
 /**
  * Switch TensorFlow.js to `tfName` and wait until it is ready; an `Error`
  * (ending in `hint`) when it fails to start.
@@ -108,7 +100,7 @@ async function startTfjs(tfName: string, hint = ""): Promise<void> {
     ok = await tf.setBackend(tfName);
   } catch (e) {
     throw new Error(
-      `TensorFlow.js backend "${tfName}" failed to start: ${errorText(e)}`,
+      `TensorFlow.js backend "${tfName}" failed to start: ${errorMessage(e)}`,
     );
   }
   if (!ok) {

@@ -1,6 +1,6 @@
 /**
- * Single-precision matrix products (`cblas_sgemm`) from the system OpenBLAS,
- * called through `Deno.dlopen`.
+ * Single- and double-precision matrix products (`cblas_sgemm`,
+ * `cblas_dgemm`) from the system OpenBLAS, called through `Deno.dlopen`.
  *
  * {@linkcode loadOpenBlas} opens `libopenblas.so.0` (Debian `libopenblas0`),
  * or `libopenblas.so` as a fallback, once per process or worker and caches
@@ -30,6 +30,8 @@
  * @module
  */
 
+import { errorMessage } from "../base/errors.ts";
+
 /** `CBLAS_ORDER` value for row-major storage. */
 const CBLAS_ROW_MAJOR = 101;
 /** `CBLAS_TRANSPOSE` value for "use the matrix as stored". */
@@ -43,8 +45,16 @@ export const OPENBLAS_LIBRARY_NAMES: readonly string[] = [
   "libopenblas.so",
 ];
 
-const SYMBOLS = {
-  cblas_sgemm: {
+/** A `const char *f(void)` symbol that older builds may lack. */
+const C_STRING_GETTER = {
+  parameters: [],
+  result: "pointer",
+  optional: true,
+} as const;
+
+/** The foreign signature of `cblas_?gemm` with scalars of type `scalar`. */
+function gemmSymbol<S extends "f32" | "f64">(scalar: S) {
+  return {
     parameters: [
       "i32", // order
       "i32", // transA
@@ -52,17 +62,22 @@ const SYMBOLS = {
       "i32", // m
       "i32", // n
       "i32", // k
-      "f32", // alpha
+      scalar, // alpha
       "buffer", // a
       "i32", // lda
       "buffer", // b
       "i32", // ldb
-      "f32", // beta
+      scalar, // beta
       "buffer", // c
       "i32", // ldc
     ],
     result: "void",
-  },
+  } as const;
+}
+
+const SYMBOLS = {
+  cblas_sgemm: gemmSymbol("f32"),
+  cblas_dgemm: { ...gemmSymbol("f64"), optional: true },
   openblas_get_num_threads: {
     parameters: [],
     result: "i32",
@@ -73,11 +88,8 @@ const SYMBOLS = {
     result: "void",
     optional: true,
   },
-  openblas_get_config: {
-    parameters: [],
-    result: "pointer",
-    optional: true,
-  },
+  openblas_get_config: C_STRING_GETTER,
+  openblas_get_corename: C_STRING_GETTER,
 } as const;
 
 /**
@@ -86,7 +98,9 @@ const SYMBOLS = {
  * those of the arrays as stored (so `lda ≥ k` without transpose, `lda ≥ m`
  * with it); each defaults to the tight one (at least 1).
  */
-export interface SgemmOptions {
+export interface SgemmOptions<
+  A extends Float32Array | Float64Array = Float32Array,
+> {
   /** Rows of `op(A)` and of C. */
   m: number;
   /** Columns of `op(B)` and of C. */
@@ -94,7 +108,7 @@ export interface SgemmOptions {
   /** Columns of `op(A)`, rows of `op(B)`. */
   k: number;
   /** The m×n output C, overwritten (`beta` 0) or accumulated into. */
-  c: Float32Array;
+  c: A;
   /** Use Aᵀ (A stored k×m); default false. */
   transA?: boolean;
   /** Use Bᵀ (B stored n×k); default false. */
@@ -123,12 +137,26 @@ export interface OpenBlas {
    * dimensions, and an `Error` after {@linkcode OpenBlas.close}.
    */
   sgemm(a: Float32Array, b: Float32Array, options: SgemmOptions): void;
+  /**
+   * The same product in double precision (`cblas_dgemm`), with the same
+   * options and checks; an `Error` when the library lacks `cblas_dgemm`
+   * (see {@linkcode OpenBlas.hasDgemm}).
+   */
+  dgemm(
+    a: Float64Array,
+    b: Float64Array,
+    options: SgemmOptions<Float64Array>,
+  ): void;
+  /** Whether the library exports `cblas_dgemm`. */
+  hasDgemm(): boolean;
   /** Number of threads OpenBLAS uses (`openblas_get_num_threads`), 1 if unknown. */
   threads(): number;
   /** Set the number of OpenBLAS threads (`openblas_set_num_threads`), if supported. */
   setThreads(count: number): void;
   /** The build description from `openblas_get_config` (version, core), or `""`. */
   config(): string;
+  /** The core type the kernels run for, from `openblas_get_corename` (e.g. `Haswell`), or `""`. */
+  corename(): string;
   /** Close the library; the next {@linkcode loadOpenBlas} opens it again. */
   close(): void;
 }
@@ -164,7 +192,7 @@ export function loadOpenBlas(): OpenBlas | null {
     try {
       lib = Deno.dlopen(name, SYMBOLS);
     } catch (e) {
-      errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      errors.push(`${name}: ${errorMessage(e)}`);
       continue;
     }
     cached = wrap(name, lib);
@@ -191,16 +219,18 @@ export function openBlasLoadError(): string | null {
 }
 
 /** Throw a `RangeError` unless `x` is a non-negative 32-bit integer. */
-function checkDim(name: string, x: number): void {
+function checkDim(routine: string, [name, x]: [string, number]): void {
   if (!Number.isInteger(x) || x < 0 || x > 0x7fffffff) {
     throw new RangeError(
-      `sgemm: ${name} must be a non-negative int32, got ${x}`,
+      `${routine}: ${name} must be a non-negative int32, got ${x}`,
     );
   }
 }
 
-/** One matrix operand of `sgemm` as stored: its name, extent and row stride. */
+/** One matrix operand of a gemm as stored: its name, extent and row stride. */
 interface StoredMatrix {
+  /** `sgemm` or `dgemm`, for messages. */
+  routine: string;
   /** `a`, `b` or `c`, for messages. */
   name: string;
   /** Stored rows. */
@@ -215,20 +245,109 @@ interface StoredMatrix {
  * Throw a `RangeError` unless a `rows`×`cols` row-major matrix with row
  * stride `ld` fits in `array`.
  */
-function checkMatrix(array: Float32Array, matrix: StoredMatrix): void {
-  const { name, rows, cols, ld } = matrix;
-  checkDim(`ld${name}`, ld);
+function checkMatrix(
+  array: Float32Array | Float64Array,
+  matrix: StoredMatrix,
+): void {
+  const { routine, name, rows, cols, ld } = matrix;
+  checkDim(routine, [`ld${name}`, ld]);
   if (ld < Math.max(1, cols)) {
     throw new RangeError(
-      `sgemm: ld${name}=${ld} is smaller than the ${cols} stored columns of ${name}`,
+      `${routine}: ld${name}=${ld} is smaller than the ${cols} stored columns of ${name}`,
     );
   }
   const needed = rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
   if (array.length < needed) {
     throw new RangeError(
-      `sgemm: ${name} has ${array.length} elements, ${rows}×${cols} with stride ${ld} needs ${needed}`,
+      `${routine}: ${name} has ${array.length} elements, ${rows}×${cols} with stride ${ld} needs ${needed}`,
     );
   }
+}
+
+/** The arguments of one `cblas_?gemm` call after the order flag. */
+type GemmArgs<A> = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  A,
+  number,
+  A,
+  number,
+  number,
+  A,
+  number,
+];
+
+/**
+ * Check a gemm's operands against its options (see {@linkcode SgemmOptions})
+ * and run it: `call` gets the foreign arguments after the order flag, or
+ * is skipped when C is empty or k = 0 (then C ← beta·C in JavaScript, since
+ * empty A/B buffers may be passed as null pointers).
+ */
+function checkedGemm<A extends Float32Array | Float64Array>(
+  routine: string,
+  operands: { a: A; b: A; options: SgemmOptions<A> },
+  call: (...args: GemmArgs<A>) => void,
+): void {
+  const { a, b, options } = operands;
+  const { m, n, k, c, transA = false, transB = false } = options;
+  const { alpha = 1, beta = 0 } = options;
+  checkDim(routine, ["m", m]);
+  checkDim(routine, ["n", n]);
+  checkDim(routine, ["k", k]);
+  const {
+    lda = Math.max(1, transA ? m : k),
+    ldb = Math.max(1, transB ? k : n),
+    ldc = Math.max(1, n),
+  } = options;
+  checkMatrix(a, {
+    routine,
+    name: "a",
+    rows: transA ? k : m,
+    cols: transA ? m : k,
+    ld: lda,
+  });
+  checkMatrix(b, {
+    routine,
+    name: "b",
+    rows: transB ? n : k,
+    cols: transB ? k : n,
+    ld: ldb,
+  });
+  checkMatrix(c, { routine, name: "c", rows: m, cols: n, ld: ldc });
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    for (let i = 0; i < m; i++) {
+      const row = c.subarray(i * ldc, i * ldc + n);
+      if (beta === 0) row.fill(0);
+      else for (let j = 0; j < n; j++) row[j] *= beta;
+    }
+    return;
+  }
+  call(
+    transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+    transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+    m,
+    n,
+    k,
+    alpha,
+    a,
+    lda,
+    b,
+    ldb,
+    beta,
+    c,
+    ldc,
+  );
+}
+
+/** The string a `const char *f(void)` symbol returns, trimmed; `""` when absent or NULL. */
+function cString(getter: (() => Deno.PointerValue) | null): string {
+  const ptr = getter === null ? null : getter();
+  return ptr === null ? "" : Deno.UnsafePointerView.getCString(ptr).trim();
 }
 
 /** Build the {@linkcode OpenBlas} object around an opened library. */
@@ -242,56 +361,24 @@ function wrap(
     library,
     sgemm(a, b, options) {
       if (!open) throw new Error("sgemm: the OpenBLAS handle was closed");
-      const { m, n, k, c, transA = false, transB = false } = options;
-      const { alpha = 1, beta = 0 } = options;
-      checkDim("m", m);
-      checkDim("n", n);
-      checkDim("k", k);
-      const {
-        lda = Math.max(1, transA ? m : k),
-        ldb = Math.max(1, transB ? k : n),
-        ldc = Math.max(1, n),
-      } = options;
-      checkMatrix(a, {
-        name: "a",
-        rows: transA ? k : m,
-        cols: transA ? m : k,
-        ld: lda,
-      });
-      checkMatrix(b, {
-        name: "b",
-        rows: transB ? n : k,
-        cols: transB ? k : n,
-        ld: ldb,
-      });
-      checkMatrix(c, { name: "c", rows: m, cols: n, ld: ldc });
-      if (m === 0 || n === 0) return;
-      if (k === 0) {
-        // C ← beta·C; OpenBLAS would do the same, but empty A/B buffers may
-        // be passed as null pointers, so stay in JavaScript.
-        for (let i = 0; i < m; i++) {
-          const row = c.subarray(i * ldc, i * ldc + n);
-          if (beta === 0) row.fill(0);
-          else for (let j = 0; j < n; j++) row[j] *= beta;
-        }
-        return;
-      }
-      sym.cblas_sgemm(
-        CBLAS_ROW_MAJOR,
-        transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        m,
-        n,
-        k,
-        alpha,
-        a,
-        lda,
-        b,
-        ldb,
-        beta,
-        c,
-        ldc,
+      checkedGemm(
+        "sgemm",
+        { a, b, options },
+        (...args) => sym.cblas_sgemm(CBLAS_ROW_MAJOR, ...args),
       );
+    },
+    dgemm(a, b, options) {
+      if (!open) throw new Error("dgemm: the OpenBLAS handle was closed");
+      const dgemm = sym.cblas_dgemm;
+      if (dgemm === null) throw new Error("dgemm: cblas_dgemm is missing");
+      checkedGemm(
+        "dgemm",
+        { a, b, options },
+        (...args) => dgemm(CBLAS_ROW_MAJOR, ...args),
+      );
+    },
+    hasDgemm() {
+      return open && sym.cblas_dgemm !== null;
     },
     threads() {
       if (!open || sym.openblas_get_num_threads === null) return 1;
@@ -307,9 +394,10 @@ function wrap(
       sym.openblas_set_num_threads(count);
     },
     config() {
-      if (!open || sym.openblas_get_config === null) return "";
-      const ptr = sym.openblas_get_config();
-      return ptr === null ? "" : Deno.UnsafePointerView.getCString(ptr).trim();
+      return open ? cString(sym.openblas_get_config) : "";
+    },
+    corename() {
+      return open ? cString(sym.openblas_get_corename) : "";
     },
     close() {
       if (!open) return;

@@ -19,10 +19,10 @@ function randn(rng: Rng, n: number): Float32Array {
  * Reference `alpha·op(A)·op(B) + beta·C` in float64, row-major, with the
  * options and stride defaults of `sgemm`; `options.c` is left unchanged.
  */
-function referenceGemm(
-  a: Float32Array,
-  b: Float32Array,
-  options: SgemmOptions,
+function referenceGemm<A extends Float32Array | Float64Array>(
+  a: A,
+  b: A,
+  options: SgemmOptions<A>,
 ): Float64Array {
   const { m, n, k, c, transA = false, transB = false } = options;
   const { alpha = 1, beta = 0 } = options;
@@ -94,6 +94,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: "dgemm matches a float64 reference to float64 rounding",
+  ignore: absent || !blas!.hasDgemm(),
+  fn: () => {
+    const rng = new Rng(20230702n);
+    for (
+      const [transA, transB] of [[false, false], [true, false], [false, true]]
+    ) {
+      const m = 1 + rng.int(20), n = 1 + rng.int(20), k = 1 + rng.int(40);
+      const a = rng.normalArray((transA ? k : m) * (transA ? m : k));
+      const b = rng.normalArray((transB ? n : k) * (transB ? k : n));
+      const c = rng.normalArray(m * n);
+      const options = { m, n, k, c, transA, transB, alpha: 0.5, beta: -2 };
+      const want = referenceGemm(a, b, options);
+      blas!.dgemm(a, b, options);
+      const error = maxRelativeError(c, want);
+      assert.ok(error < 1e-12, `m=${m} n=${n} k=${k}: error ${error}`);
+    }
+    assert.throws(
+      () =>
+        blas!.dgemm(new Float64Array(2), new Float64Array(2), {
+          m: 2,
+          n: 2,
+          k: 2,
+          c: new Float64Array(4),
+        }),
+      /dgemm: a has 2 elements/,
+    );
+  },
+});
+
+Deno.test({
   name: "sgemm works on subarray views and with k = 0",
   ignore: absent,
   fn: () => {
@@ -135,6 +166,7 @@ Deno.test({
     const lib = loadOpenBlas()!;
     assert.ok(lib.threads() >= 1);
     assert.match(lib.config(), /OpenBLAS/);
+    assert.match(lib.corename(), /^\w+$/);
     lib.close();
     const one = () => new Float32Array(1);
     assert.throws(

@@ -6,7 +6,8 @@
  */
 
 /**
- * The message of a thrown value: an `Error`'s `message`, anything else as
+ * The message of a thrown value: an `Error`'s `message`, the `message` of an
+ * error-like object (wasm runtimes throw those), anything else as
  * `String(value)`.
  *
  * @example
@@ -15,8 +16,13 @@
  * import assert from "node:assert/strict";
  * assert.equal(errorMessage(new Error("boom")), "boom");
  * assert.equal(errorMessage("plain"), "plain");
+ * assert.equal(errorMessage({ message: "wasm abort" }), "wasm abort");
  * ```
  */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && "message" in error) {
+    return String(error.message);
+  }
+  return String(error);
 }

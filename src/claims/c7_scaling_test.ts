@@ -1,49 +1,123 @@
 import assert from "node:assert/strict";
 import { Rng } from "../model/rng.ts";
-import { c7Grid, slopeAssessment } from "./c7_scaling.ts";
+import type { TrialRecord } from "./types.ts";
+import {
+  C7_ASSESSMENTS,
+  C7_FITS,
+  c7Assess,
+  c7Configs,
+  c7ConstantReasons,
+  c7Constants,
+  c7Grid,
+} from "./c7_scaling.ts";
 
-Deno.test("C7 slope assessment", async (t) => {
-  const rng = new Rng(3);
-  const x = Array.from({ length: 30 }, (_, i) => Math.log(10 + i * 5));
-  await t.step("a √ law holds, a linear law fails", () => {
-    const sqrt = x.map((v) => 0.5 * v + 0.01 * rng.normal());
-    const linear = x.map((v) => v + 0.01 * rng.normal());
-    const spec = { check: "s", expect: "holds" as const, target: 0.5 };
-    assert.equal(
-      slopeAssessment({ x, y: sqrt }, { ...spec, what: "sqrt" }).verdict,
-      "holds",
+/**
+ * Fake finished trials on a grid: the gradient-flow radius follows
+ * d^a·k^b, N*'s radii √d/2, each with log-normal noise.
+ */
+function fakeRecords(
+  rng: Rng,
+  law: { a: number; b: number; noise?: number; grid?: "ci" | "paper" },
+): TrialRecord[] {
+  const { a, b, noise = 0.03, grid = "paper" } = law;
+  return c7Grid(grid).flatMap(({ d, k }) =>
+    Array.from({ length: 5 }, (_, trial): TrialRecord => {
+      const jitter = () => Math.exp(noise * rng.normal());
+      const robust = (Math.sqrt(d) / 2) * jitter();
+      return {
+        task: { claim: "C7", config: `${d},${k}`, trial, seed: trial },
+        result: {
+          status: "ok",
+          reason: "",
+          checks: {},
+          values: {
+            d,
+            k,
+            gf_attack_median: d ** a * k ** b * jitter(),
+            robust_certified_median: robust * 0.93,
+            robust_attack_median: robust,
+            test_error: 0.01 / (d / k),
+            soundness_violations: 0,
+            robust_soundness_violations: 0,
+          },
+        },
+      };
+    })
+  );
+}
+
+/** The verdict of one assessment by name. */
+function verdictOf(records: TrialRecord[], check: string): string {
+  const found = c7Assess(records).find((x) => x.check === check);
+  assert.ok(found, check);
+  return found.verdict;
+}
+
+Deno.test("C7 joint fit: √(d/k) is selected, and r ∝ d is not mistaken for it", async (t) => {
+  await t.step("gradient flow at √(d/k): every assessment as expected", () => {
+    const records = fakeRecords(new Rng(1), { a: 0.5, b: -0.5 });
+    const assessments = c7Assess(records);
+    assert.deepEqual(
+      assessments.map((x) => [x.check, x.expect]),
+      C7_ASSESSMENTS,
     );
-    assert.equal(
-      slopeAssessment({ x, y: linear }, { ...spec, what: "linear" }).verdict,
-      "fails",
-    );
-    // A tolerance wide enough to take in slope 1 makes the linear law pass.
-    assert.equal(
-      slopeAssessment({ x, y: linear }, {
-        ...spec,
-        what: "linear",
-        tolerance: 0.6,
-      }).verdict,
-      "holds",
-    );
+    for (const x of assessments) assert.equal(x.verdict, x.expect, x.detail);
+    const twins = assessments.filter((x) => x.check.startsWith("twin_"));
+    assert.ok(twins.every((x) => typeof x.pValue === "number"));
   });
-  await t.step("too few points is inconclusive", () => {
-    const few = slopeAssessment({ x: [1, 2], y: [1, 2] }, {
-      check: "s",
-      expect: "holds",
-      target: 0.5,
-      what: "few",
+  await t.step("r ∝ d (slope ½ against log(d/k) too) fails the law", () => {
+    const records = fakeRecords(new Rng(2), { a: 1, b: 0 });
+    assert.equal(verdictOf(records, "law_gf_attack_sqrt_d_over_k"), "fails");
+  });
+  await t.step("r ∝ √d: the twin holds, the law fails", () => {
+    const records = fakeRecords(new Rng(3), { a: 0.5, b: 0 });
+    assert.equal(verdictOf(records, "law_gf_attack_sqrt_d_over_k"), "fails");
+    assert.equal(verdictOf(records, "twin_gf_attack_law_sqrt_d"), "holds");
+  });
+  await t.step("a noisy grid cannot tell the laws apart: inconclusive", () => {
+    const records = fakeRecords(new Rng(4), {
+      a: 0.5,
+      b: -0.5,
+      noise: 1.5,
+      grid: "ci",
     });
-    assert.equal(few.verdict, "inconclusive");
-    assert.match(few.detail, /too few points/);
+    assert.equal(
+      verdictOf(records, "law_gf_attack_sqrt_d_over_k"),
+      "inconclusive",
+    );
   });
-  await t.step("grids have at least 3 values of d and of k", () => {
-    for (const p of ["ci", "paper"] as const) {
-      const g = c7Grid(p);
-      assert.ok(
-        new Set(g.map((q) => q.d)).size >= 3 &&
-          new Set(g.map((q) => q.k)).size >= 3,
+  await t.step("a soundness violation fails attacks_sound", () => {
+    const records = fakeRecords(new Rng(5), { a: 0.5, b: -0.5 });
+    records[3].result.values.soundness_violations = 1;
+    assert.equal(verdictOf(records, "attacks_sound"), "fails");
+  });
+});
+
+Deno.test("C7 configurations: grids vary d and k, a prediction and its twin", () => {
+  for (const p of ["ci", "paper"] as const) {
+    const g = c7Grid(p);
+    assert.ok(
+      new Set(g.map((q) => q.d)).size >= 3 &&
+        new Set(g.map((q) => q.k)).size >= 3,
+    );
+    for (const config of c7Configs(p)) {
+      assert.deepEqual(
+        config.checks.map((c) => [c.name, c.expect, c.role, c.twinOf]),
+        [
+          ["flip_radius_order_sqrt_d_over_k", "holds", "prediction", undefined],
+          [
+            "twin_law_sqrt_dk",
+            "fails",
+            "twin",
+            "flip_radius_order_sqrt_d_over_k",
+          ],
+        ],
       );
     }
-  });
+  }
+  assert.deepEqual(
+    Object.keys(c7ConstantReasons).sort(),
+    Object.keys(c7Constants).sort(),
+  );
+  assert.equal(C7_FITS.length * 2 + 2, C7_ASSESSMENTS.length);
 });

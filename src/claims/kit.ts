@@ -43,7 +43,7 @@ import {
   MEANS_KINDS,
 } from "../model/instance.ts";
 import type { Instance } from "../model/instance.ts";
-import type { FlowResult } from "../flow/mod.ts";
+import { DRIFT_LIMIT, type FlowResult } from "../flow/mod.ts";
 import type { Cell, ClaimConfig, ClaimSpec, TrialResult } from "./types.ts";
 
 export {
@@ -51,6 +51,7 @@ export {
   columnRange,
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
+  soundnessAssessment,
   unfinishedShare,
 } from "./records.ts";
 
@@ -134,7 +135,9 @@ function checkReal(
  * assert.equal(flowStatus(stuck).status, "not-converged");
  * ```
  */
-export function flowStatus(flow: FlowResult): TrialStatusPart {
+export function flowStatus(
+  flow: Pick<FlowResult, "status" | "steps" | "separatedAtStep">,
+): TrialStatusPart {
   if (flow.status === "not-separated") {
     return {
       status: "not-converged",
@@ -226,6 +229,7 @@ export function flowColumns(
     log10_loss: round(flow.log10Loss, 4),
     normalized_margin: round(flow.normalizedMargin, 6),
     conserved_drift: round(flow.conservedDrift, 6),
+    drift_above_limit: flow.conservedDrift > DRIFT_LIMIT,
   };
 }
 

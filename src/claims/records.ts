@@ -6,7 +6,7 @@
  */
 
 import { quantile } from "../stats/mod.ts";
-import type { TrialRecord } from "./types.ts";
+import type { Assessment, TrialRecord } from "./types.ts";
 
 /** Records whose trial ran to the end (status `ok`). */
 export function okRecords(records: TrialRecord[]): TrialRecord[] {
@@ -54,4 +54,49 @@ export function columnRange(records: TrialRecord[], key: string): string {
   return `${f(quantile(values, 0.5))} [${f(quantile(values, 0.1))}, ${
     f(quantile(values, 0.9))
   }]`;
+}
+
+/**
+ * The claim-level soundness line of a claim that attacks networks: `holds`
+ * when no trial, finished or not, has a positive count in any of
+ * `columns` (verified flips below a certified radius, certificates above
+ * the pair ceiling, ...), `fails` otherwise, naming the trials. A trial
+ * with such a count is already an `error`; this line makes the whole run
+ * fail on it, whatever the pass rates.
+ *
+ * @example
+ * ```ts
+ * import { soundnessAssessment } from "./records.ts";
+ * import assert from "node:assert/strict";
+ * const rec = (trial: number, v: number) => ({
+ *   task: { claim: "C0", config: "c", trial, seed: 0 },
+ *   result: { status: "ok" as const, reason: "", checks: {}, values: { v } },
+ * });
+ * assert.equal(soundnessAssessment([rec(0, 0)], { columns: ["v"] }).verdict, "holds");
+ * const bad = soundnessAssessment([rec(0, 0), rec(1, 2)], { columns: ["v"] });
+ * assert.equal(bad.verdict, "fails");
+ * assert.match(bad.detail, /1 of 2 trials .*c#1/);
+ * ```
+ */
+export function soundnessAssessment(
+  records: TrialRecord[],
+  options: { columns: readonly string[]; check?: string },
+): Assessment {
+  const { columns, check = "attacks_sound" } = options;
+  const broken = records.filter((r) =>
+    columns.some((c) => Number(r.result.values[c]) > 0)
+  );
+  const names = broken.slice(0, 5).map((r) =>
+    `${r.task.config}#${r.task.trial}`
+  );
+  return {
+    check,
+    expect: "holds",
+    verdict: broken.length === 0 ? "holds" : "fails",
+    detail: broken.length === 0
+      ? `${columns.join(", ")}: 0 in all ${records.length} trials`
+      : `${broken.length} of ${records.length} trials with a positive ${
+        columns.join(" / ")
+      }: ${names.join(", ")}${broken.length > 5 ? ", ..." : ""}`,
+  };
 }

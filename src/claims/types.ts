@@ -162,6 +162,12 @@ export interface Assessment {
   verdict: Verdict;
   /** Human-readable measured values, e.g. `slope 0.49 [0.41, 0.57]`. */
   detail: string;
+  /**
+   * One-sided p-value of the expected verdict, when the assessment comes
+   * from a fit (e.g. a slope's t-test); it then enters the run's
+   * Holm–Bonferroni family.
+   */
+  pValue?: number;
 }
 
 /** Everything the engine needs to know about one claim of the paper. */

@@ -15,14 +15,20 @@
  * trial seeds (and `run.json`) differ from those of the unmodified run. The
  * workers get the overrides as data and apply them to the claims they load.
  *
+ * `--claims-module PATH` runs the claims a module of one's own exports
+ * instead of the paper's (see `claims_module.ts`); the workers load the same
+ * module, and the reports' replay commands name it.
+ *
  * @module
  */
 
 import { type ClaimsArgs, parseClaimsArgs, usage } from "./claims_args.ts";
+import { claimsModuleArg, loadClaimsModule } from "./claims_module.ts";
 import { BACKEND_FLAG_VALUES } from "./flags.ts";
 import { consoleIo, type Io, reportError } from "./io.ts";
 import { type ProgressOptions, ProgressReporter } from "./progress.ts";
 import { noticeText, withFlagNames } from "./run_errors.ts";
+import { CLAIMS_MODULE_INFO } from "../report/failures.ts";
 import { runClaims } from "../report/pipeline.ts";
 import { summaryTableMarkdown } from "../report/summary_md.ts";
 import type { RunOutcome } from "../report/write.ts";
@@ -120,6 +126,9 @@ function runInfoExtra(
     ...(suffix === ""
       ? {}
       : { "parameter overrides": suffix.replace("|override:", "") }),
+    ...(parsed.claimsModule === undefined
+      ? {}
+      : { [CLAIMS_MODULE_INFO]: parsed.claimsModule }),
   };
 }
 
@@ -179,7 +188,12 @@ export async function claimsMain(
   try {
     let available = deps.claims;
     let workerModule = deps.workerModule;
-    if (available === undefined) {
+    const moduleSpec = claimsModuleArg(args);
+    if (moduleSpec !== undefined) {
+      const loaded = await loadClaimsModule(moduleSpec);
+      available = loaded.claims;
+      workerModule = loaded.url;
+    } else if (available === undefined) {
       available = (await import("../claims/registry.ts")).claims;
       workerModule ??= new URL("../claims/registry.ts", import.meta.url);
     }

@@ -59,6 +59,8 @@ export interface ClaimsArgs {
   resume: boolean;
   /** `--format`. */
   formats: Format[];
+  /** `--claims-module`: the module the claims come from, as given (default: the registry). */
+  claimsModule?: string;
 }
 
 /** The largest `--workers`. */
@@ -94,6 +96,7 @@ const RANGES: Record<string, string> = {
   out: "a directory path",
   shard: "I/N with integers 1 <= I <= N",
   format: `a comma-separated list of ${FORMATS.join(", ")}`,
+  "claims-module": "a path or URL of a module exporting claims",
   d: "an integer >= 2, and >= k",
   k: "an integer >= 2, and <= d",
   n: "an integer >= 1",
@@ -114,9 +117,10 @@ export function usage(ids: string[]): string {
   return [
     "usage: deno task claims [flags]",
     "",
-    "Run the claim checks and write the reports (summary.csv/md/json, trials/,",
-    "figures/, run.json, timing.csv). Exit code 0: every check reached its",
-    "expected verdict; 1: some check did not; 2: bad input or internal error.",
+    "Run the claim checks and write the reports (summary.csv/md/json,",
+    "index.html, failures.md, trials/, figures/, run.json, timing.csv,",
+    "provenance.json). Exit code 0: every check reached its expected verdict;",
+    "1: some check did not; 2: bad input or internal error.",
     "",
     "flags:",
     `  --claim ID        claim to run (${ids.join(", ")}; case-insensitive),`,
@@ -134,8 +138,13 @@ export function usage(ids: string[]): string {
     `  --out DIR         output directory; default: ${DEFAULT_OUT}`,
     "  --shard I/N       run only shard I of N (1 <= I <= N); default: all",
     "  --resume          continue the run already in --out; default: off",
-    "  --format LIST     comma list of csv, md, json; default: csv,md,json",
-    "                    (figures are written with md)",
+    `  --format LIST     comma list of ${FORMATS.join(", ")}; default: ${
+      FORMATS.join(",")
+    }`,
+    "                    (figures are written with md; html inlines them)",
+    "  --claims-module M run the claims exported by module M (a path or URL;",
+    "                    `export const claims: ClaimSpec[]`, see",
+    "                    examples/my_claim.ts) instead of the paper's",
     "  --d N             override d in every configuration, integer >= 2, >= k",
     "  --k N             override k in every configuration, integer >= 2, <= d",
     "  --n N             override n in every configuration, integer >= 1",
@@ -239,6 +248,7 @@ type FlagValues =
         | "out"
         | "shard"
         | "format"
+        | "claims-module"
         | OverrideName
     ]?: string;
   }
@@ -271,6 +281,7 @@ function flagValues(args: string[]): FlagValues {
         shard: { type: "string" },
         resume: { type: "boolean" },
         format: { type: "string" },
+        "claims-module": { type: "string" },
         d: { type: "string" },
         k: { type: "string" },
         n: { type: "string" },
@@ -392,5 +403,8 @@ export function parseClaimsArgs(
     shard,
     resume: v.resume === true,
     formats,
+    ...(v["claims-module"] === undefined
+      ? {}
+      : { claimsModule: v["claims-module"] }),
   };
 }

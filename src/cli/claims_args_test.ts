@@ -14,7 +14,7 @@ Deno.test("parseClaimsArgs: defaults, selection and overrides", () => {
   assert.equal(a.seed, 1);
   assert.equal(a.backend, "auto");
   assert.equal(a.out, "reports/latest");
-  assert.deepEqual(a.formats, ["csv", "md", "json"]);
+  assert.deepEqual(a.formats, ["csv", "md", "json", "html"]);
   assert.equal(a.trials, undefined);
   assert.equal(a.resume, false);
   assert.ok(a.workers >= 1 && a.workers <= 64);

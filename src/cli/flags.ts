@@ -65,7 +65,7 @@ export function integerFlag(
 }
 
 /**
- * Parse a `--format` value: a comma-separated list of csv, md and json
+ * Parse a `--format` value: a comma-separated list of csv, md, json and html
  * (duplicates dropped, order kept); anything else is a
  * {@linkcode UsageError} naming the flag.
  *

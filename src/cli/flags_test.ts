@@ -66,12 +66,13 @@ Deno.test("integerFlag checks the range and names the flag", () => {
 Deno.test("parseFormats keeps order and drops duplicates", () => {
   assert.deepEqual(parseFormats("json"), ["json"]);
   assert.deepEqual(parseFormats("csv, md,json,csv"), ["csv", "md", "json"]);
+  assert.deepEqual(parseFormats("html,csv"), ["html", "csv"]);
   assert.throws(
     () => parseFormats("pdf"),
     (e) =>
       e instanceof UsageError &&
       e.message ===
-        '--format must be a comma-separated list of csv, md, json, got "pdf": unknown format "pdf"',
+        '--format must be a comma-separated list of csv, md, json, html, got "pdf": unknown format "pdf"',
   );
 });
 

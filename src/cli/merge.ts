@@ -8,11 +8,13 @@
  * @module
  */
 
+import { loadClaimsModule } from "./claims_module.ts";
 import { parseCommandLine, parseFormats } from "./flags.ts";
 import { consoleIo, type Io, reportError } from "./io.ts";
 import { withFlagNames } from "./run_errors.ts";
 import { mergeShards } from "../report/pipeline.ts";
 import { summaryTableMarkdown } from "../report/summary_md.ts";
+import { FORMATS } from "../report/write.ts";
 import { readManifest } from "../runner/manifest.ts";
 import {
   parseOverrideSuffix,
@@ -21,14 +23,18 @@ import {
 import type { ClaimSpec } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
 
-const USAGE =
-  `usage: deno task merge --out DIR [--format csv,md,json] SHARD_DIR [SHARD_DIR...]
+const USAGE = `usage: deno task merge --out DIR [--format ${
+  FORMATS.join(",")
+}] [--claims-module M]
+                        SHARD_DIR [SHARD_DIR...]
 
 Merges the output directories of a run split with --shard I/N (all N shards,
 same seed, profile, trials, claims and backend) into DIR, writing the same
-files as a single-machine run, byte for byte. Exit code 0: every check reached
-its expected verdict; 1: some check did not; 2: bad input (flags, missing,
-duplicate, mismatched or corrupt shards).`;
+files as a single-machine run, byte for byte (provenance.json keeps each
+shard's). M is the module of the run's own claims, as given to deno task
+claims (default: the paper's claims). Exit code 0: every check reached its
+expected verdict; 1: some check did not; 2: bad input (flags, missing,
+duplicate, mismatched or corrupt shards, or another schema_version).`;
 
 /** Injected dependencies of {@linkcode mergeMain}. */
 export interface MergeDeps {
@@ -73,7 +79,7 @@ export async function mergeMain(
 ): Promise<number> {
   try {
     const { values, positionals } = parseCommandLine(args, {
-      strings: ["out", "format"],
+      strings: ["out", "format", "claims-module"],
       positionals: true,
     });
     if (values.help) {
@@ -86,9 +92,11 @@ export async function mergeMain(
     if (positionals.length === 0) {
       throw new UsageError(`no shard directories given; ${USAGE}`);
     }
-    const formats = parseFormats(values.format ?? "csv,md,json");
-    const claims = deps.claims ??
-      (await import("../claims/registry.ts")).claims;
+    const formats = parseFormats(values.format ?? FORMATS.join(","));
+    const module = values["claims-module"];
+    const claims = module !== undefined
+      ? (await loadClaimsModule(module)).claims
+      : deps.claims ?? (await import("../claims/registry.ts")).claims;
     const outcome = await mergeShards(positionals, values.out, {
       claims: await claimsOfRun(positionals[0], claims),
       formats,

@@ -1,9 +1,10 @@
 /**
- * The command-line layer: the four commands (`claims.ts`, `merge.ts`,
- * `regress.ts`, `replay.ts`, each with its `main`), their flag parsing
- * (`claims_args.ts`, `flags.ts`), their injected I/O and exit-code-2 error
- * reporting (`io.ts`), the wording of runner errors with flag names
- * (`run_errors.ts`) and the progress line (`progress.ts`).
+ * The command-line layer: the five commands (`claims.ts`, `merge.ts`,
+ * `regress.ts`, `replay.ts`, `history.ts`, each with its `main`), their
+ * flag parsing (`claims_args.ts`, `flags.ts`), the loading of a claims
+ * module of one's own (`claims_module.ts`), their injected I/O and
+ * exit-code-2 error reporting (`io.ts`), the wording of runner errors with
+ * flag names (`run_errors.ts`) and the progress line (`progress.ts`).
  *
  * @example Parse a flag value
  * ```ts
@@ -23,6 +24,12 @@ export {
   usage,
 } from "./claims_args.ts";
 export {
+  checkClaimsModule,
+  type ClaimsModule,
+  claimsModuleArg,
+  loadClaimsModule,
+} from "./claims_module.ts";
+export {
   BACKEND_FLAG_VALUES,
   type CommandLine,
   integerFlag,
@@ -33,6 +40,11 @@ export {
   PROFILES,
   SEED_RANGE,
 } from "./flags.ts";
+export {
+  DEFAULT_HISTORY_FILE,
+  type HistoryDeps,
+  historyMain,
+} from "./history.ts";
 export { consoleIo, type Io, reportError } from "./io.ts";
 export { type MergeDeps, mergeMain } from "./merge.ts";
 export {

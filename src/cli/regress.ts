@@ -1,9 +1,12 @@
 /**
- * `deno task regress --baseline FILE --current DIR`: compare the current
- * run's `summary.csv` (in DIR, or DIR itself when it is a `.csv` file) with
- * a baseline `summary.csv`, print the comparison as Markdown, and exit 0 (no
- * significant drop), 1 (a significant drop) or 2 (bad input: wrong flags, a
- * missing or corrupt file).
+ * `deno task regress --baseline FILE --current DIR|FILE`: compare the
+ * current run's summary with a baseline summary, print the comparison as
+ * Markdown, and exit 0 (no regression), 1 (a regression: a significant
+ * drop of a pass count, a control that rose, a baseline check or
+ * assessment missing, an assessment that lost its expected verdict, or a
+ * named constant or verdict rule that differs from the baseline's) or 2
+ * (bad input: wrong flags, a missing or corrupt file). Differences of
+ * seed, profile, backend or trials override are warned about on stderr.
  *
  * @module
  */
@@ -15,7 +18,51 @@ import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 const USAGE =
-  "usage: deno task regress --baseline FILE --current DIR [--alpha A]";
+  "usage: deno task regress --baseline FILE --current DIR|FILE [--alpha A]";
+
+/** The full `--help` text. */
+const HELP = [
+  USAGE,
+  "",
+  "Compares a run with a baseline and exits 1 on a regression:",
+  "  - a check's pass count dropped (or a control's rose) significantly",
+  "    (one-sided Fisher exact test at level --alpha, default 0.05);",
+  "  - a check or assessment of the baseline is missing from the run;",
+  "  - an assessment that reached its expected verdict no longer does;",
+  "  - a named constant of a claim, or a verdict rule, differs from the",
+  "    baseline's (no threshold may move after looking at the data).",
+  "A different seed, profile, backend or --trials is a warning, not a failure.",
+  "",
+  "--baseline FILE  a summary.json (preferred: it records the constants, the",
+  "                 verdict rules and the run parameters) or an older",
+  "                 summary.csv (pass counts and assessment verdicts only;",
+  "                 constants and run parameters are then not compared).",
+  "--current DIR    a run's output directory: its summary.json, or its",
+  "                 summary.csv when it has no summary.json; or a file.",
+  "Exit codes: 0 no regression, 1 regression, 2 bad input.",
+].join("\n");
+
+/** Read a file, or throw a `UsageError` naming what it is. */
+async function readInput(path: string, what: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `cannot read the ${what} ${path}: ${errorMessage(error)}`,
+    );
+  }
+}
+
+/** The current summary's path: a file as given, else DIR/summary.json or DIR/summary.csv. */
+async function currentPath(current: string): Promise<string> {
+  if (current.endsWith(".csv") || current.endsWith(".json")) return current;
+  try {
+    await Deno.stat(`${current}/summary.json`);
+    return `${current}/summary.json`;
+  } catch {
+    return `${current}/summary.csv`;
+  }
+}
 
 /**
  * The regress command: parse `args`, compare, print; returns the exit code.
@@ -39,7 +86,7 @@ export async function regressMain(
       positionals: true,
     });
     if (values.help) {
-      io.out(USAGE);
+      io.out(HELP);
       return 0;
     }
     if (positionals.length > 0) {
@@ -54,29 +101,39 @@ export async function regressMain(
         `--alpha must be a number in (0, 1), got "${values.alpha}"`,
       );
     }
-    const currentPath = values.current.endsWith(".csv")
-      ? values.current
-      : `${values.current}/summary.csv`;
-    const read = async (path: string, what: string) => {
-      try {
-        return await Deno.readTextFile(path);
-      } catch (error) {
-        throw new UsageError(
-          `cannot read the ${what} ${path}: ${errorMessage(error)}`,
-        );
-      }
-    };
     const report = compareWithBaseline(
-      await read(values.baseline, "baseline"),
-      await read(currentPath, "current summary"),
+      await readInput(values.baseline, "baseline"),
+      await readInput(await currentPath(values.current), "current summary"),
       { alpha },
     );
     io.out(report.markdown);
+    for (const warning of report.warnings) io.err(`warning: ${warning}`);
     if (report.drop) io.err("regression: a check dropped significantly");
     if (report.missing) {
       io.err("regression: a baseline check is missing from the current run");
     }
-    return report.drop || report.missing ? 1 : 0;
+    if (report.assessmentRegressed) {
+      io.err(
+        "regression: an assessment no longer reaches its expected verdict: " +
+          report.assessments.filter((a) => a.status === "worse").map((a) =>
+            `${a.claim}/${a.check} (${a.baseline} → ${a.current})`
+          ).join(", "),
+      );
+    }
+    if (report.constantsChanged) {
+      io.err(
+        "regression: named constants differ from the baseline: " +
+          report.constantChanges.map((c) =>
+            `${c.scope}.${c.name} ${c.baseline ?? "absent"} → ${
+              c.current ?? "absent"
+            }`
+          ).join(", ") +
+          " (a threshold must not move after looking at the data; if the " +
+          "change was decided beforehand, regenerate the baseline: README, " +
+          "Regression tracking)",
+      );
+    }
+    return report.failed ? 1 : 0;
   } catch (error) {
     return reportError(error, io);
   }

@@ -145,3 +145,83 @@ Deno.test("regressMain: a baseline check missing from the current run exits 1", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("regressMain with summary.json: constants, run parameters, --help", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const summary = (constants: Record<string, number>, seed = 1) =>
+      JSON.stringify({
+        format: 2,
+        run: {
+          seed,
+          profile: "ci",
+          backend: "blas",
+          trials: null,
+          shard: null,
+        },
+        rules: { controlCeiling: { value: 0.2, reason: "r" } },
+        claims: [{ id: "C4", constants }],
+        rows: [{
+          claim: "C4",
+          check: "flips",
+          expect: "holds",
+          trials: 40,
+          passed: 40,
+        }],
+        assessments: [],
+      });
+    await Deno.writeTextFile(
+      `${dir}/baseline.json`,
+      summary({ radiusConstant: 2 }),
+    );
+    for (
+      const [name, text] of [
+        ["same", summary({ radiusConstant: 2 })],
+        ["moved", summary({ radiusConstant: 3 })],
+        ["reseeded", summary({ radiusConstant: 2 }, 9)],
+      ]
+    ) {
+      await Deno.mkdir(`${dir}/${name}`);
+      await Deno.writeTextFile(`${dir}/${name}/summary.json`, text);
+      // A summary.csv beside it is ignored in favour of summary.json.
+      await Deno.writeTextFile(`${dir}/${name}/summary.csv`, "garbage\n");
+    }
+    const run = async (current: string) => {
+      const io = capture();
+      const code = await regressMain([
+        "--baseline",
+        `${dir}/baseline.json`,
+        "--current",
+        `${dir}/${current}`,
+      ], io);
+      return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+    };
+    await t.step("0 when the constants are the baseline's", async () => {
+      const r = await run("same");
+      assert.equal(r.code, 0, r.err);
+      assert.ok(r.out.includes("as in the baseline"));
+    });
+    await t.step("1 with a clear message on a changed constant", async () => {
+      const r = await run("moved");
+      assert.equal(r.code, 1);
+      assert.match(
+        r.err,
+        /regression: named constants differ from the baseline: C4\.radiusConstant 2 → 3 \(a threshold must not move/,
+      );
+      assert.ok(r.out.includes("| C4 | radiusConstant | 2 | 3 |"));
+    });
+    await t.step("0 with a warning on another seed", async () => {
+      const r = await run("reseeded");
+      assert.equal(r.code, 0);
+      assert.match(r.err, /^warning: .*seed \(1 → 9\)/);
+    });
+    await t.step("--help documents both baseline formats", async () => {
+      const io = capture();
+      assert.equal(await regressMain(["--help"], io), 0);
+      assert.match(io.stdout[0], /summary\.json \(preferred/);
+      assert.match(io.stdout[0], /named constant/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,10 +1,14 @@
 /**
  * `deno task replay --claim ID --config KEY --trial I [--seed S] [--profile P]
- * [--backend B]`: run one trial of a claim alone, from the same seed as in a
- * report (`trialSeed(S, ID, KEY, I)`, or `--trial-seed N` to give the seed
- * of a trial row directly), and print its result as JSON: checks, status and
- * every measured value. The row of `trials/<ID>.csv` with that config, trial
- * and seed is reproduced.
+ * [--backend B] [--claims-module M]`: run one trial of a claim alone, from
+ * the same seed as in a report (`trialSeed(S, ID, KEY, I)`, or
+ * `--trial-seed N` to give the seed of a trial row directly), and print its
+ * result as JSON: checks, status and every measured value. The row of
+ * `trials/<ID>.csv` with that config, trial and seed is reproduced — also
+ * for a run with parameter overrides (a key ending in `|override:d=…`) and
+ * for the claims of a module of one's own (`--claims-module`, as given to
+ * `deno task claims`). `failures.md` and `index.html` list these commands
+ * for the failing trials of a run.
  *
  * @module
  */
@@ -16,9 +20,14 @@ import {
   PROFILES,
   SEED_RANGE,
 } from "./flags.ts";
+import { loadClaimsModule } from "./claims_module.ts";
 import { consoleIo, type Io, reportError } from "./io.ts";
 import { backendAvailable, type BackendChoice } from "../backend/backends.ts";
-import { claimById, claims, initWorker } from "../claims/registry.ts";
+import {
+  parseOverrideSuffix,
+  withParamOverrides,
+} from "../claims/overrides.ts";
+import { claims as registry, initWorker } from "../claims/registry.ts";
 import { trialSeed } from "../model/rng.ts";
 import type { Profile, TrialResult } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
@@ -28,10 +37,12 @@ const USAGE =
                          [--seed S] [--profile ${
     PROFILES.join("|")
   }] [--backend ${BACKEND_FLAG_VALUES.join("|")}]
+                         [--claims-module M]
 
 Runs one trial alone and prints its result as JSON. KEY is the "config" column
 of trials/<ID>.csv; I its "trial" column; S the run seed (default 1). With
---trial-seed, N is the "seed" column itself.`;
+--trial-seed, N is the "seed" column itself. M is the module of the run's own
+claims, as given to deno task claims (default: the paper's claims).`;
 
 /** A list of values as `a, b, c or d`. */
 function oneOf(values: readonly string[]): string {
@@ -66,6 +77,7 @@ export async function replayMain(
         "seed",
         "profile",
         "backend",
+        "claims-module",
       ],
       positionals: false,
     });
@@ -73,14 +85,25 @@ export async function replayMain(
       io.out(USAGE);
       return 0;
     }
-    const claim = claimById(values.claim ?? "");
-    if (claim === undefined) {
+    const loaded = values["claims-module"] === undefined
+      ? undefined
+      : await loadClaimsModule(values["claims-module"]);
+    const claims = loaded?.claims ?? registry;
+    const found = claims.find((c) =>
+      c.id.toLowerCase() === (values.claim ?? "").toLowerCase()
+    );
+    if (found === undefined) {
       throw new UsageError(
         `--claim must be one of ${claims.map((c) => c.id).join(", ")}, got "${
           values.claim ?? ""
         }"`,
       );
     }
+    // A run with --d/--k/--n/--m records them in its configuration keys.
+    const overrides = parseOverrideSuffix(values.config ?? "");
+    const claim = overrides === undefined
+      ? found
+      : withParamOverrides(found, overrides);
     const profile = (values.profile ?? "ci") as Profile;
     if (!PROFILES.includes(profile)) {
       throw new UsageError(
@@ -131,7 +154,7 @@ export async function replayMain(
       config: config.key,
       trial: trial!,
     });
-    await initWorker(backend);
+    await (loaded?.initWorker ?? initWorker)(backend);
     const result: TrialResult = await claim.runTrial(
       { claim: claim.id, config: config.key, trial: trial ?? -1, seed },
       config,

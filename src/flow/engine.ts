@@ -19,11 +19,12 @@
  * recomputed exactly every {@linkcode SPAN_REFRESH_EVERY} (50) steps, so a
  * span step costs one n×n by n×m product.
  *
- * Two engines implement the step, with the same iterates up to float32
+ * Three engines implement the step, with the same iterates up to
  * rounding: `tfjs` (`./tfjs_engine.ts`, TensorFlow.js ops on the active
  * backend) and `native` (`./native_engine.ts`, Float32Arrays and OpenBLAS
- * `sgemm`). The driver `gradientFlow` (`./gradient_flow.ts`) picks one and
- * runs it.
+ * `sgemm`) in float32, and `float64` (`./float64_engine.ts`, Float64Arrays
+ * with OpenBLAS `dgemm` or plain TypeScript products). The driver
+ * `gradientFlow` (`./gradient_flow.ts`) picks one and runs it.
  *
  * @module
  */
@@ -54,25 +55,28 @@ export type FlowEngineKind = "tfjs" | "native";
  */
 export const SPAN_REFRESH_EVERY = 50;
 
-/** Per-neuron parts of ‖θ‖², from {@linkcode FlowEngine.neuronNorms}. */
+/** The arrays an engine computes in: float32 (tensors, sgemm) or float64. */
+export type EngineArray = Float32Array | Float64Array;
+
+/** Per-neuron parts of ‖θ‖², from {@linkcode StepEngine.neuronNorms}. */
 export interface NeuronNorms {
   /** ‖w_r‖², in double precision. */
   wSquared: Float64Array;
   /** b_r. */
-  b: Float32Array;
+  b: EngineArray;
   /** v_r. */
-  v: Float32Array;
+  v: EngineArray;
 }
 
 /**
- * One implementation of the fused Euler step, holding θ and every constant
- * of the step (X, Xᵀ or K = X Xᵀ, X W0ᵀ) across steps. A step is
- * `forward`, then {@linkcode lossWeights} on its outputs, then `direction`
- * and `advance`; the driver `gradientFlow` (`./gradient_flow.ts`) runs it.
+ * One implementation of the fused Euler step in the precision of its array
+ * type `A`, holding θ and every constant of the step (X, Xᵀ or K = X Xᵀ,
+ * X W0ᵀ) across steps. A step is `forward`, then the loss weights of its
+ * outputs ({@linkcode lossWeights} in float32, {@linkcode lossWeights64} in
+ * float64), then `direction` and `advance`; the driver `gradientFlow`
+ * (`./gradient_flow.ts`) runs it.
  */
-export interface FlowEngine {
-  /** Which engine this is. */
-  readonly kind: FlowEngineKind;
+export interface StepEngine<A extends EngineArray> {
   /** How the first layer is stored. */
   readonly form: FlowForm;
   /**
@@ -84,15 +88,21 @@ export interface FlowEngine {
    * With c from {@linkcode lossWeights} at the θ of the last `forward`,
    * form the direction D = Σ_i c_i ∇_θ N(x_i) (= -∇L/L) and return ‖D‖².
    */
-  direction(coefficients: Float32Array): number;
+  direction(coefficients: A): number;
   /** θ ← θ + h·D, with the D of the last `direction`. */
   advance(h: number): void;
   /** ‖w_r‖², b_r and v_r at the current θ (copies). */
   neuronNorms(): NeuronNorms;
   /** The current weights (a copy). */
-  weights(): NetworkWeights<Float32Array>;
+  weights(): NetworkWeights<A>;
   /** Release tensors; the engine is unusable afterwards. */
   dispose(): void;
+}
+
+/** A float32 engine of the flow (`tfjs` or `native`). */
+export interface FlowEngine extends StepEngine<Float32Array> {
+  /** Which engine this is. */
+  readonly kind: FlowEngineKind;
 }
 
 /** Options every engine factory takes. */
@@ -132,7 +142,7 @@ export type EngineFactory = (
  */
 export function resolveForm(
   data: FlowData,
-  init: NetworkWeights<Float32Array>,
+  init: NetworkWeights<EngineArray>,
   options: EngineOptions = {},
 ): FlowForm {
   if (data.d !== init.d) {
@@ -179,6 +189,86 @@ export function rowSquaredNorms(
   return out;
 }
 
+/**
+ * Σ a_i b_i in double precision, two accumulators (the engines' squared
+ * norms of their n×m arrays).
+ *
+ * @example
+ * ```ts
+ * import { pairedDot } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(pairedDot(new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])), 32);
+ * ```
+ */
+export function pairedDot<A extends EngineArray>(a: A, b: A): number {
+  let s0 = 0, s1 = 0;
+  const len = a.length;
+  let i = 0;
+  for (; i + 1 < len; i += 2) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+  }
+  if (i < len) s0 += a[i] * b[i];
+  return s0 + s1;
+}
+
+/** The first layer as an engine stores it, for {@linkcode firstLayerSquaredNorms}. */
+export type StoredFirstLayer<A extends EngineArray> =
+  | {
+    /** Span form: W = W0 + A X. */
+    form: "span";
+    /** ‖w0_r‖². */
+    w0Squared: Float64Array;
+    /** Aᵀ (n×m). */
+    at: A;
+    /** P0 = X W0ᵀ (n×m). */
+    p0: A;
+    /** K Aᵀ (n×m). */
+    ka: A;
+  }
+  | {
+    /** Plain form. */
+    form: "plain";
+    /** Wᵀ (d×m). */
+    wt: A;
+  };
+
+/**
+ * ‖w_r‖² for every neuron from the stored first layer, summed in double:
+ * plain form, the column norms of Wᵀ; span form,
+ * ‖w_r‖² = ‖w0_r‖² + Σ_i A_ri (2 P0 + K Aᵀ)_ir (`m` neurons).
+ *
+ * @example
+ * ```ts
+ * import { firstLayerSquaredNorms } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * const wt = new Float32Array([3, 1, 4, 0]); // Wᵀ for w_1 = (3, 4), w_2 = (1, 0)
+ * assert.deepEqual([...firstLayerSquaredNorms({ form: "plain", wt }, 2)], [25, 1]);
+ * ```
+ */
+export function firstLayerSquaredNorms<A extends EngineArray>(
+  layer: StoredFirstLayer<A>,
+  m: number,
+): Float64Array {
+  const wSquared = new Float64Array(m);
+  if (layer.form === "plain") {
+    const { wt } = layer;
+    for (let row = 0; row < wt.length; row += m) {
+      for (let r = 0; r < m; r++) wSquared[r] += wt[row + r] ** 2;
+    }
+    return wSquared;
+  }
+  const { w0Squared, at, p0, ka } = layer;
+  wSquared.set(w0Squared);
+  for (let row = 0; row < at.length; row += m) {
+    for (let r = 0; r < m; r++) {
+      const k = row + r;
+      wSquared[r] += at[k] * (2 * p0[k] + ka[k]);
+    }
+  }
+  return wSquared;
+}
+
 /** log ℓ(q) = log log(1 + e^{-q}), stable for all q. */
 function logLogistic(q: number): number {
   if (q > 35) return -q + Math.log1p(-0.5 * Math.exp(-q));
@@ -210,10 +300,10 @@ export function logAddExp(a: number, b: number): number {
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
 
-/** Result of {@linkcode lossWeights}. */
-export interface LossWeights {
+/** Result of {@linkcode lossWeights} (float32 coefficients) or {@linkcode lossWeights64}. */
+export interface LossWeights<A extends EngineArray = Float32Array> {
   /** c_i = y_i σ(-q_i) / Σ_j ℓ(q_j). */
-  coefficients: Float32Array;
+  coefficients: A;
   /** log L = log((1/n) Σ ℓ(q_i)). */
   logLoss: number;
   /** Σ_i c_i N_i = Σ σ(-q_i) q_i / Σ ℓ (for the ‖θ‖² recurrence). */
@@ -224,7 +314,8 @@ export interface LossWeights {
 
 /**
  * The per-sample coefficients of -∇L/L and the log loss, from the outputs,
- * in double precision and log space.
+ * in double precision and log space; the coefficients are rounded to
+ * float32 (what the float32 engines take).
  *
  * @example
  * ```ts
@@ -238,7 +329,36 @@ export interface LossWeights {
 export function lossWeights(
   outputs: ArrayLike<number>,
   y: ArrayLike<number>,
-): LossWeights {
+): LossWeights<Float32Array> {
+  return lossWeightsInto(outputs, { y, into: new Float32Array(y.length) });
+}
+
+/**
+ * {@linkcode lossWeights} with the coefficients kept in float64 (for the
+ * float64 engine).
+ *
+ * @example
+ * ```ts
+ * import { lossWeights64 } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * const w = lossWeights64([1e6, 1e6 + 1], [1, 1]);
+ * // σ(-q) ∝ e^{-q}: the second point weighs e^{-1} times the first.
+ * assert.ok(Math.abs(w.coefficients[1] / w.coefficients[0] - Math.exp(-1)) < 1e-12);
+ * ```
+ */
+export function lossWeights64(
+  outputs: ArrayLike<number>,
+  y: ArrayLike<number>,
+): LossWeights<Float64Array> {
+  return lossWeightsInto(outputs, { y, into: new Float64Array(y.length) });
+}
+
+/** The loss weights of `outputs`, the coefficients written into `into`. */
+function lossWeightsInto<A extends EngineArray>(
+  outputs: ArrayLike<number>,
+  target: { y: ArrayLike<number>; into: A },
+): LossWeights<A> {
+  const { y, into: coefficients } = target;
   const n = y.length;
   const q = new Float64Array(n);
   let lse = -Infinity;
@@ -248,7 +368,6 @@ export function lossWeights(
     lse = logAddExp(lse, logLogistic(q[i]));
     minMargin = Math.min(minMargin, q[i]);
   }
-  const coefficients = new Float32Array(n);
   let dot = 0;
   for (let i = 0; i < n; i++) {
     const ratio = Math.exp(logSigmoidNeg(q[i]) - lse);

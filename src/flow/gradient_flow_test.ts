@@ -9,6 +9,7 @@ import {
   type FlowOptions,
   type FlowResult,
   gradientFlow,
+  marginAdaptiveStep,
 } from "./gradient_flow.ts";
 import { neuronBalance, parameterNormSquared } from "../model/network.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
@@ -344,4 +345,85 @@ Deno.test("time change: log10 t increases, separation is recorded", () => {
   assert.ok(result.log10TimeSeparated < result.log10Time);
   assert.equal(result.log10Time, seen[seen.length - 1].time);
   assert.equal(seen.length, result.steps + 1);
+});
+
+Deno.test("float64: a whole run, and a continuation past the float32 cap", async (t) => {
+  const { data, init } = instance(13, { d: 40, k: 4, n: 16, m: 8 });
+  const options: FlowOptions = { stepFraction: 0.02 };
+  const f32 = gradientFlow(data, init, options);
+  await t.step("a whole float64 run ends as the float32 one", () => {
+    const f64 = gradientFlow(data, init, { ...options, engine: "float64" });
+    assert.equal(f64.engine, "float64");
+    assert.equal(f64.precision, "float64");
+    assert.ok(f64.weights64 !== undefined);
+    assertSameOutcome(f64, f32);
+  });
+  await t.step(
+    "the continuation takes over at the cap and runs to the stop rule",
+    () => {
+      const cap = 50;
+      const capped = gradientFlow(data, init, { ...options, maxMargin: cap });
+      assert.equal(capped.status, "margin-cap");
+      assert.equal(capped.continuedAtStep, -1);
+      const steps: number[] = [];
+      const continued = gradientFlow(data, init, {
+        ...options,
+        maxMargin: cap,
+        continuation: true,
+        checkpointSteps: Array.from({ length: 5000 }, (_, s) => s),
+        onCheckpoint: (p) => steps.push(p.step),
+      });
+      assert.equal(continued.continuedAtStep, capped.steps);
+      assert.equal(continued.precision, "float64");
+      assert.equal(continued.status, f32.status);
+      // One checkpoint per step, none repeated at the hand-over.
+      assert.deepEqual(
+        steps,
+        Array.from({ length: steps.length }, (_, s) => s),
+      );
+      assert.equal(steps.at(-1), continued.steps);
+      assert.ok(
+        relative(continued.normalizedMargin, f32.normalizedMargin) < 1e-2,
+        `${continued.normalizedMargin} vs ${f32.normalizedMargin}`,
+      );
+      const floatCap = gradientFlow(data, init, {
+        ...options,
+        maxMargin: cap,
+        continuation: true,
+        float64MaxMargin: 2 * cap,
+      });
+      assert.equal(floatCap.status, "margin-cap");
+      assert.ok(floatCap.steps > capped.steps);
+    },
+  );
+});
+
+Deno.test("horizon and log-time checkpoints", () => {
+  const { data, init } = instance(13, { d: 40, k: 4, n: 16, m: 8 });
+  const times = [1, 10, 100];
+  const seen: { time: number; reached: number[] }[] = [];
+  const result = gradientFlow(data, init, {
+    stepFraction: marginAdaptiveStep(0.02, 2),
+    marginTolerance: 0,
+    maxLog10Time: 100,
+    checkpointLog10Times: times,
+    onCheckpoint: (p) =>
+      seen.push({ time: p.log10Time, reached: p.log10TimesReached }),
+  });
+  assert.equal(result.status, "horizon");
+  assert.ok(result.log10Time >= 100);
+  assert.deepEqual(seen.map((s) => s.reached), [[1], [10], [100]]);
+  for (const [j, s] of seen.entries()) assert.ok(s.time >= times[j]);
+  // The margin rule shrank the step once q_min > c/ε0 = 100.
+  assert.ok(result.finalStepFraction! < 0.02);
+});
+
+Deno.test("marginAdaptiveStep: ε0 until separation and up to q = c/ε0, then c/q", () => {
+  const rule = marginAdaptiveStep(0.01, 2);
+  const at = (minMargin: number, separatedAtStep = 3) =>
+    rule({ step: 5, separatedAtStep, minMargin, log10Time: 1 });
+  assert.equal(at(1e3, -1), 0.01);
+  assert.equal(at(-5), 0.01);
+  assert.equal(at(200), 0.01);
+  assert.equal(at(1e4), 2e-4);
 });

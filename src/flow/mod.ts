@@ -2,13 +2,19 @@
  * The flow layer: gradient flow on the logistic loss for the two-layer
  * network, by explicit Euler steps in the time change dθ/ds = -∇L/L.
  *
- * - `./gradient_flow.ts`: the driver {@linkcode gradientFlow} (step length,
- *   ‖θ‖² tracking, stop rule, checkpoints) and the engine choice
- *   ({@linkcode createFlowEngine}, {@linkcode autoEngine}).
+ * - `./gradient_flow.ts`: the driver {@linkcode gradientFlow} (step length
+ *   and the margin-adaptive rule {@linkcode marginAdaptiveStep}, ‖θ‖²
+ *   tracking, stop rules, the float64 continuation, checkpoints) and the
+ *   engine choice ({@linkcode createFlowEngine}, {@linkcode autoEngine}).
  * - `./engine.ts`: the step protocol {@linkcode FlowEngine} the engines
  *   implement, its data and settings, and {@linkcode lossWeights}.
+ * - `./multiclass.ts` ({@linkcode multiclassFlow}): the same time change
+ *   and step rule for a k-output network on the cross-entropy loss.
  * - `./tfjs_engine.ts` ({@linkcode createTfjsEngine}) and
- *   `./native_engine.ts` ({@linkcode createNativeEngine}): the two engines.
+ *   `./native_engine.ts` ({@linkcode createNativeEngine}): the two float32
+ *   engines; `./float64_engine.ts` ({@linkcode createFloat64Engine}): the
+ *   float64 one (OpenBLAS `dgemm` or plain TypeScript), which continues a
+ *   run past the float32 margin cap.
  *
  * @example
  * ```ts
@@ -31,13 +37,28 @@
 // The driver, and the engine types and lossWeights it re-exports.
 export * from "./gradient_flow.ts";
 export {
+  type EngineArray,
   type EngineFactory,
   type EngineOptions,
+  lossWeights64,
   resolveForm,
   SPAN_REFRESH_EVERY,
+  type StepEngine,
 } from "./engine.ts";
 export { createTfjsEngine } from "./tfjs_engine.ts";
 export {
   createNativeEngine,
   type NativeEngineOptions,
 } from "./native_engine.ts";
+export {
+  chooseProducts,
+  createFloat64Engine,
+  FLOAT64_MAX_MARGIN,
+  type Float64Engine,
+  type Float64EngineOptions,
+  type Gemm64,
+  gemm64,
+  type ProductKind,
+} from "./float64_engine.ts";
+// The k-output network on the multiclass logistic loss (C6's control).
+export * from "./multiclass.ts";

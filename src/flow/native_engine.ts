@@ -47,9 +47,11 @@
 
 import {
   type EngineOptions,
+  firstLayerSquaredNorms,
   type FlowData,
   type FlowEngine,
   type NeuronNorms,
+  pairedDot,
   resolveForm,
   rowSquaredNorms,
   SPAN_REFRESH_EVERY,
@@ -65,19 +67,6 @@ export interface NativeEngineOptions extends EngineOptions {
    * (an `Error` when it cannot be loaded).
    */
   blas?: OpenBlas;
-}
-
-/** Σ a_i b_i in double precision. */
-function dot(a: Float32Array, b: Float32Array): number {
-  let s0 = 0, s1 = 0;
-  const len = a.length;
-  let i = 0;
-  for (; i + 1 < len; i += 2) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-  }
-  if (i < len) s0 += a[i] * b[i];
-  return s0 + s1;
 }
 
 /** The OpenBLAS of `options`, else the loaded one, else an Error. */
@@ -197,13 +186,13 @@ export function createNativeEngine(
       // Δb = 1ᵀ G, Δv = cᵀ relu(Z).
       blas.sgemm(ones, G, { m: 1, n: m, k: n, c: db });
       blas.sgemm(coefficients, H, { m: 1, n: m, k: n, c: dv });
-      let normSquared = dot(db, db) + dot(dv, dv);
+      let normSquared = pairedDot(db, db) + pairedDot(dv, dv);
       if (gram) {
         blas.sgemm(K!, G, { m: n, n: m, k: n, c: KG! });
-        normSquared += dot(G, KG!);
+        normSquared += pairedDot(G, KG!);
       } else {
         blas.sgemm(X, G, { m: d, n: m, k: n, c: D!, transA: true });
-        normSquared += dot(D!, D!);
+        normSquared += pairedDot(D!, D!);
       }
       haveForward = false;
       haveDirection = true;
@@ -243,24 +232,13 @@ export function createNativeEngine(
       steps++;
     },
     neuronNorms(): NeuronNorms {
-      const wSquared = new Float64Array(m);
-      if (span) {
-        // ‖w_r‖² = ‖w0_r‖² + Σ_i A_ri (2 P0 + K Aᵀ)_ir
-        blas.sgemm(K!, At!, { m: n, n: m, k: n, c: scratch! });
-        wSquared.set(w0Squared);
-        for (let i = 0; i < n; i++) {
-          const row = i * m;
-          for (let r = 0; r < m; r++) {
-            const k = row + r;
-            wSquared[r] += At![k] * (2 * P0![k] + scratch![k]);
-          }
-        }
-      } else {
-        for (let t = 0; t < d; t++) {
-          const row = t * m;
-          for (let r = 0; r < m; r++) wSquared[r] += Wt![row + r] ** 2;
-        }
-      }
+      if (span) blas.sgemm(K!, At!, { m: n, n: m, k: n, c: scratch! });
+      const wSquared = firstLayerSquaredNorms(
+        span
+          ? { form: "span", w0Squared, at: At!, p0: P0!, ka: scratch! }
+          : { form: "plain", wt: Wt! },
+        m,
+      );
       return { wSquared, b: b.slice(), v: v.slice() };
     },
     weights(): NetworkWeights<Float32Array> {

@@ -1,5 +1,18 @@
 import assert from "node:assert/strict";
-import { cosine, neuronAlignments } from "./alignment.ts";
+import {
+  cosine,
+  initialAlignments,
+  inputGradientAt,
+  meanAlignments,
+  neuronAlignments,
+  neuronClassAlignments,
+  neuronVotes,
+  rowCosines,
+  significantNeurons,
+} from "./alignment.ts";
+import { inputGradientAt as referenceGradient } from "../../fixtures/random_network.ts";
+import { randomNetwork } from "../../fixtures/random_network.ts";
+import { Rng } from "../model/rng.ts";
 
 Deno.test("cosine", () => {
   assert.equal(cosine([2, 0], [5, 0]), 1);
@@ -31,3 +44,74 @@ Deno.test(
     );
   },
 );
+
+Deno.test("significance counts every output weight of a neuron", () => {
+  // Two neurons with equal hidden weights; the second has a large output
+  // norm spread over two outputs, so it alone is significant at 0.5.
+  const votes = {
+    d: 1,
+    m: 2,
+    w: [1, 1],
+    b: [0, 0],
+    outputSquares: [0, 9 + 16],
+    classes: [1, -1],
+  };
+  assert.deepEqual(significantNeurons(votes, { significance: 0.5 }), [1]);
+  const sums = { plus: [1], minus: [-1] };
+  assert.deepEqual(
+    neuronClassAlignments(votes, sums, { significance: 0.5 }),
+    [-1],
+  );
+});
+
+Deno.test("meanAlignments: averaging neurons score 1/√(k/2), per-cluster ones 1", () => {
+  const d = 6, k = 6;
+  const clusterMeans = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) clusterMeans[j * d + j] = Math.sqrt(d);
+  const model = { d, k, clusterMeans };
+  // Neuron 0 averages clusters 0, 2, 4; neuron 1 sits on cluster 1.
+  const net = {
+    d,
+    m: 2,
+    w: [1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0],
+    b: [0, 0],
+    v: [1, -1],
+  };
+  const cos = meanAlignments(neuronVotes(net), model, { significance: 0 });
+  assert.ok(Math.abs(cos[0] - 1 / Math.sqrt(3)) < 1e-15);
+  assert.equal(cos[1], 1);
+  assert.throws(
+    () =>
+      meanAlignments(neuronVotes(net), { ...model, d: 5 }, { significance: 0 }),
+    /d=5/,
+  );
+});
+
+Deno.test("initialAlignments: cosine of each significant neuron with its start", () => {
+  const net = { d: 2, m: 2, w: [1, 0, 0, 3], b: [0, 0], v: [1, 1] };
+  assert.deepEqual(
+    initialAlignments(neuronVotes(net), [2, 0, 3, 0], { significance: 0 }),
+    [1, 0],
+  );
+  assert.throws(
+    () => initialAlignments(neuronVotes(net), [1], { significance: 0 }),
+    /m·d/,
+  );
+});
+
+Deno.test("inputGradientAt and rowCosines", () => {
+  const rng = new Rng(3);
+  const net = randomNetwork(rng, { d: 5, m: 7 });
+  const x = rng.normalArray(5);
+  assert.deepEqual([...inputGradientAt(net, x)], [
+    ...referenceGradient(net, x),
+  ]);
+  assert.throws(() => inputGradientAt(net, [1, 2]), /length 2/);
+  const rows = new Float64Array([3, 0, 0, 4, 1, 1]);
+  const cos = rowCosines(rows, [0, 1]);
+  assert.equal(cos[0], 0);
+  assert.equal(cos[1], 1);
+  assert.ok(Math.abs(cos[2] - Math.SQRT1_2) < 1e-15);
+  assert.deepEqual(rowCosines([3, 4], [3, 4]), [1]);
+  assert.throws(() => rowCosines([1, 2, 3], [1, 0]), /multiple/);
+});

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { badInterpolator, robustNetwork } from "./constructions.ts";
+import {
+  badInterpolator,
+  oneClusterMemorizer,
+  padWidth,
+  robustNetwork,
+} from "./constructions.ts";
 import { certifiedRadiusAt } from "./certified_radius.ts";
 import { classificationError } from "./classification.ts";
 import { flipRadiusAlong } from "./flip_radius.ts";
@@ -159,4 +164,50 @@ Deno.test("N_bad fits the training set and errs on fresh points", () => {
   assert.equal(bad.m, 42);
   assert.equal(classificationError(bad, train), 0);
   assert.ok(classificationError(bad, test) > 0.95);
+});
+
+Deno.test("N_bad padded to a wider architecture is the same function", () => {
+  const rng = new Rng(22);
+  const model = clusterModel(rng, { d: 200, k: 4 });
+  const train = sampleClusters(rng, { model, n: 20 });
+  const test = sampleClusters(rng, { model, n: 50 });
+  const bad = badInterpolator(model, train);
+  const wide = badInterpolator(model, train, { width: 30 });
+  assert.equal(wide.m, 30);
+  assert.deepEqual(Array.from(wide.v.slice(22)), new Array(8).fill(0));
+  for (let i = 0; i < 5; i++) {
+    const x = test.x.subarray(i * 200, (i + 1) * 200);
+    assert.equal(networkOutput(wide, x), networkOutput(bad, x));
+  }
+  assert.equal(badInterpolator(model, train, { width: 21 }).m, 22);
+  assert.throws(() => padWidth(bad, 2.5), RangeError);
+});
+
+Deno.test("the one-cluster memorizer fits the training set and errs on one cluster in k", () => {
+  const rng = new Rng(23);
+  const model = clusterModel(rng, { d: 300, k: 6 });
+  const train = sampleClusters(rng, { model, n: 60 });
+  const test = sampleClusters(rng, { model, n: 600 });
+  const c = train.cluster[0];
+  const net = oneClusterMemorizer(model, train, { width: 40 });
+  const own = train.cluster.filter((j) => j === c).length;
+  assert.equal(net.m, 40);
+  assert.equal(net.v.filter((v) => v !== 0).length, 6 - 1 + own);
+  assert.equal(classificationError(net, train), 0);
+  // Fresh points: right on every cluster but c, wrong (output 0) on c.
+  let wrong = 0, ofC = 0;
+  for (let i = 0; i < test.n; i++) {
+    const out = networkOutput(net, test.x.subarray(i * 300, (i + 1) * 300));
+    const isC = test.cluster[i] === c;
+    if (isC) ofC++;
+    if (test.y[i] * out <= 0) {
+      wrong++;
+      assert.ok(isC, "errs only on the memorized cluster");
+    }
+  }
+  assert.equal(wrong, ofC);
+  assert.throws(
+    () => oneClusterMemorizer(model, train, { cluster: 6 }),
+    RangeError,
+  );
 });

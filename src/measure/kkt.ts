@@ -146,8 +146,11 @@ export function gramMatrix(x: ArrayLike<number>, d: number): Float64Array {
   return g;
 }
 
-/** Check the lengths of θ, X, y and the optional X·Xᵀ against m, d and n = `y.length`. */
-function checkShapes(
+/**
+ * Check the lengths of θ, X, y and the optional X·Xᵀ against m, d and
+ * n = `y.length`; a RangeError names the first mismatch.
+ */
+export function checkShapes(
   params: NetworkWeights,
   points: LabelledPoints & { gram?: Float64Array },
 ): void {
@@ -185,7 +188,7 @@ function asFloat64(a: ArrayLike<number>): Float64Array {
  * from 0 and adds b_r last, unlike the one-point `pointPreActivations` of
  * `model/forward.ts` (bias first), so the two are kept apart.
  */
-function batchPreActivations(
+export function batchPreActivations(
   params: NetworkWeights,
   xIn: ArrayLike<number>,
 ): Float64Array {
@@ -221,8 +224,42 @@ function batchPreActivations(
   return z;
 }
 
+/**
+ * The margins q_i = y_i Σ_r v_r relu(z_ri) of a batch from its
+ * pre-activations `z` (`n × m`), and their minimum.
+ *
+ * @example
+ * ```ts
+ * import { pointMargins } from "./kkt.ts";
+ * import assert from "node:assert/strict";
+ * const z = new Float64Array([1, -2, 3, 4]); // n = 2, m = 2
+ * const { q, minMargin } = pointMargins(z, { v: [2, 1], y: [1, -1] });
+ * assert.deepEqual([...q], [2, -10]);
+ * assert.equal(minMargin, -10);
+ * ```
+ */
+export function pointMargins(
+  z: Float64Array,
+  net: { v: ArrayLike<number>; y: ArrayLike<number> },
+): { q: Float64Array; minMargin: number } {
+  const { v, y } = net;
+  const n = y.length, m = v.length;
+  const q = new Float64Array(n);
+  let minMargin = Infinity;
+  for (let i = 0; i < n; i++) {
+    let out = 0;
+    for (let r = 0; r < m; r++) {
+      const zz = z[i * m + r];
+      if (zz > 0) out += v[r] * zz;
+    }
+    q[i] = y[i] * out;
+    minMargin = Math.min(minMargin, q[i]);
+  }
+  return { q, minMargin };
+}
+
 /** What {@linkcode buildQ} needs besides the pre-activations. */
-interface QInputs {
+export interface QInputs {
   /** Output weights v_r (length m). */
   v: ArrayLike<number>;
   /** Labels y_i (length n). */
@@ -231,15 +268,21 @@ interface QInputs {
   gram: Float64Array;
   /** The factor c of θ̂ = c·θ. */
   scale: number;
+  /**
+   * The activation s_ri ∈ [0, 1] of every pair (`n × m`, a selection from
+   * the Clarke subdifferential of relu at z_ri); default 1[z_ri > 0].
+   */
+  activations?: Float64Array;
 }
 
 /**
  * Q_ij = y_i y_j ⟨∇N_i, ∇N_j⟩ at the parameters whose pre-activations are
  * `scale · z` (`n × m`) and output weights `scale · v`:
- * y_i y_j [Σ_r v̂_r² s_ri s_rj (G_ij + 1) + Σ_r relu(ẑ_ri) relu(ẑ_rj)].
+ * y_i y_j [Σ_r v̂_r² s_ri s_rj (G_ij + 1) + Σ_r relu(ẑ_ri) relu(ẑ_rj)],
+ * with s from `inputs.activations` (default 1[z > 0]).
  */
-function buildQ(z: Float64Array, inputs: QInputs): Float64Array {
-  const { v, y, gram, scale } = inputs;
+export function buildQ(z: Float64Array, inputs: QInputs): Float64Array {
+  const { v, y, gram, scale, activations } = inputs;
   const n = y.length, m = v.length;
   const act = new Float64Array(n * m); // s_ri
   const weighted = new Float64Array(n * m); // v̂_r² s_ri
@@ -247,12 +290,15 @@ function buildQ(z: Float64Array, inputs: QInputs): Float64Array {
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < m; r++) {
       const zz = z[i * m + r];
-      if (zz > 0) {
+      const s = activations === undefined
+        ? (zz > 0 ? 1 : 0)
+        : activations[i * m + r];
+      if (s !== 0) {
         const vr = scale * v[r];
-        act[i * m + r] = 1;
-        weighted[i * m + r] = vr * vr;
-        relu[i * m + r] = scale * zz;
+        act[i * m + r] = s;
+        weighted[i * m + r] = vr * vr * s;
       }
+      if (zz > 0) relu[i * m + r] = scale * zz;
     }
   }
   const q = new Float64Array(n * n);
@@ -360,19 +406,27 @@ function objective(
  * active-set stage that solves the stationarity equations H_PP λ_P = rhs_P
  * exactly on the support. If the active-set stage stops early (singular
  * H_PP, e.g. duplicated points), the better of the two by objective is kept.
+ * H is `n × n` row-major (n = `rhs.length`), symmetric positive
+ * semi-definite with a positive diagonal; `options.start` warm-starts the
+ * active-set stage from its support instead of running coordinate descent.
  */
-function solveNonNegative(
+export function solveNonNegative(
   h: Float64Array,
   rhs: Float64Array,
-  options: { iterations: number; tolerance: number },
+  options: { iterations: number; tolerance: number; start?: Float64Array },
 ): { lambda: Float64Array; converged: boolean } {
-  const { iterations, tolerance } = options;
+  const { iterations, tolerance, start } = options;
   const n = rhs.length;
-  // Stage 1: cyclic coordinate descent, keeping g = Hλ up to date.
+  // Stage 1: cyclic coordinate descent, keeping g = Hλ up to date; a warm
+  // start skips it (the active-set stage starts from its support).
   const lambda = new Float64Array(n);
   const g = new Float64Array(n);
+  if (start !== undefined) {
+    for (let i = 0; i < n; i++) lambda[i] = Math.max(0, start[i]);
+  }
   let cdConverged = false;
-  for (let sweep = 0; sweep < iterations && !cdConverged; sweep++) {
+  const sweeps = start === undefined ? iterations : 0;
+  for (let sweep = 0; sweep < sweeps && !cdConverged; sweep++) {
     let maxChange = 0, maxLambda = 0;
     for (let i = 0; i < n; i++) {
       const hii = h[i * n + i];
@@ -458,6 +512,89 @@ function solveNonNegative(
   return { lambda, converged: cdConverged };
 }
 
+/** What {@linkcode residualSquared} needs besides θ. */
+export interface ResidualInputs {
+  /** Points, n×d row-major. */
+  x: Float64Array;
+  /** Labels (length n). */
+  y: ArrayLike<number>;
+  /** Pre-activations of θ (not rescaled), n×m. */
+  z: Float64Array;
+  /** The factor c of θ̂ = c·θ. */
+  scale: number;
+  /** Multipliers λ (length n). */
+  lambda: Float64Array;
+  /** Activations s_ri (n×m); default 1[z_ri > 0]. */
+  activations?: Float64Array;
+}
+
+/**
+ * ‖θ̂ - Σ_i λ_i y_i ∇N(x_i; θ̂)‖² computed explicitly in parameter space,
+ * neuron by neuron, with the activations s_ri in the (w, b) parts:
+ * r_w = ŵ_r - v̂_r Σ_i λ_i y_i s_ri x_i, r_b likewise, and
+ * r_v = v̂_r - Σ_i λ_i y_i relu(ẑ_ri) (relu has no choice to make).
+ * Exact where the quadratic form would cancel to half the digits.
+ */
+export function residualSquared(
+  params: NetworkWeights,
+  inputs: ResidualInputs,
+): number {
+  const { w, b, v, m, d } = params;
+  const { x: xs, y, z, scale, lambda, activations } = inputs;
+  const n = y.length;
+  const support: number[] = [];
+  for (let i = 0; i < n; i++) if (lambda[i] > 0) support.push(i);
+  let resSq = 0;
+  const combo = new Float64Array(d);
+  const rows = new Int32Array(support.length);
+  const coefs = new Float64Array(support.length);
+  for (let r = 0; r < m; r++) {
+    const vHat = scale * v[r];
+    let coefSum = 0, vFit = 0, count = 0;
+    for (const i of support) {
+      const zz = z[i * m + r];
+      const coef = lambda[i] * y[i];
+      if (zz > 0) vFit += coef * scale * zz;
+      const s = activations === undefined
+        ? (zz > 0 ? 1 : 0)
+        : activations[i * m + r];
+      if (s === 0) continue;
+      const weighted = s === 1 ? coef : coef * s;
+      coefSum += weighted;
+      rows[count] = i * d;
+      coefs[count++] = weighted;
+    }
+    combo.fill(0);
+    let a = 0;
+    for (; a + 3 < count; a += 4) { // four points per pass over combo
+      const o0 = rows[a],
+        o1 = rows[a + 1],
+        o2 = rows[a + 2],
+        o3 = rows[a + 3];
+      const c0 = coefs[a],
+        c1 = coefs[a + 1],
+        c2 = coefs[a + 2],
+        c3 = coefs[a + 3];
+      for (let k = 0; k < d; k++) {
+        combo[k] += c0 * xs[o0 + k] + c1 * xs[o1 + k] + c2 * xs[o2 + k] +
+          c3 * xs[o3 + k];
+      }
+    }
+    for (; a < count; a++) {
+      const o = rows[a], c = coefs[a];
+      for (let k = 0; k < d; k++) combo[k] += c * xs[o + k];
+    }
+    for (let k = 0; k < d; k++) {
+      const e = scale * w[r * d + k] - vHat * combo[k];
+      resSq += e * e;
+    }
+    const eb = scale * b[r] - vHat * coefSum;
+    const ev = vHat - vFit;
+    resSq += eb * eb + ev * ev;
+  }
+  return resSq;
+}
+
 /**
  * KKT residual of θ for problem (P) on the training set (X, y) — the
  * quantity that claim C1 says shrinks towards 0 along gradient flow.
@@ -521,17 +658,7 @@ export function kktResidual(
 
   // 1. Margins.
   const z = batchPreActivations(params, x);
-  const q = new Float64Array(n);
-  let minMargin = Infinity;
-  for (let i = 0; i < n; i++) {
-    let out = 0;
-    for (let r = 0; r < m; r++) {
-      const zz = z[i * m + r];
-      if (zz > 0) out += v[r] * zz;
-    }
-    q[i] = y[i] * out;
-    minMargin = Math.min(minMargin, q[i]);
-  }
+  const { q, minMargin } = pointMargins(z, { v, y });
   if (!(minMargin > 0)) {
     return {
       residual: Infinity,
@@ -588,60 +715,18 @@ export function kktResidual(
 
   /** 5. Explicit residual and the report. */
   function finish(lambda: Float64Array, converged: boolean): KktReport {
-    const support: number[] = [];
     let lambdaSum = 0, supportSize = 0;
     for (let i = 0; i < n; i++) {
       lambdaSum += lambda[i];
-      if (lambda[i] > 0) support.push(i);
       if (lambda[i] > SUPPORT_THRESHOLD) supportSize++;
     }
-    let resSq = 0;
-    const xs = asFloat64(x);
-    const combo = new Float64Array(d);
-    const rows = new Int32Array(support.length);
-    const coefs = new Float64Array(support.length);
-    for (let r = 0; r < m; r++) {
-      const vHat = scale * v[r];
-      // r_w = ŵ_r - v̂_r Σ_i λ_i y_i s_ri x_i; r_b likewise;
-      // r_v = v̂_r - Σ_i λ_i y_i relu(ẑ_ri).
-      let coefSum = 0, vFit = 0, count = 0;
-      for (const i of support) {
-        const zz = z[i * m + r];
-        if (!(zz > 0)) continue;
-        const coef = lambda[i] * y[i];
-        coefSum += coef;
-        vFit += coef * scale * zz;
-        rows[count] = i * d;
-        coefs[count++] = coef;
-      }
-      combo.fill(0);
-      let a = 0;
-      for (; a + 3 < count; a += 4) { // four points per pass over combo
-        const o0 = rows[a],
-          o1 = rows[a + 1],
-          o2 = rows[a + 2],
-          o3 = rows[a + 3];
-        const c0 = coefs[a],
-          c1 = coefs[a + 1],
-          c2 = coefs[a + 2],
-          c3 = coefs[a + 3];
-        for (let k = 0; k < d; k++) {
-          combo[k] += c0 * xs[o0 + k] + c1 * xs[o1 + k] + c2 * xs[o2 + k] +
-            c3 * xs[o3 + k];
-        }
-      }
-      for (; a < count; a++) {
-        const o = rows[a], c = coefs[a];
-        for (let k = 0; k < d; k++) combo[k] += c * xs[o + k];
-      }
-      for (let k = 0; k < d; k++) {
-        const e = scale * w[r * d + k] - vHat * combo[k];
-        resSq += e * e;
-      }
-      const eb = scale * b[r] - vHat * coefSum;
-      const ev = vHat - vFit;
-      resSq += eb * eb + ev * ev;
-    }
+    const resSq = residualSquared(params, {
+      x: asFloat64(x),
+      y,
+      z,
+      scale,
+      lambda,
+    });
     const twiceLambdaSum = 2 * lambdaSum;
     return {
       residual: Math.sqrt(resSq / normSquared),

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { gradientGram, gramMatrix, kktResidual } from "./kkt.ts";
+import {
+  batchPreActivations,
+  buildQ,
+  gradientGram,
+  gramMatrix,
+  kktResidual,
+  solveNonNegative,
+} from "./kkt.ts";
 import { Rng } from "../model/rng.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { randomNetwork } from "../../fixtures/random_network.ts";
@@ -334,5 +341,47 @@ Deno.test("shape errors are reported", () => {
   assert.throws(
     () => kktResidual({ ...params, m: 2 }, { x: [1, 2], y: [1] }),
     RangeError,
+  );
+});
+
+Deno.test("solveNonNegative: a warm start reaches the same multipliers", () => {
+  const rng = new Rng(21);
+  const n = 12;
+  const g = rng.normalArray(n * 30);
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < 30; t++) s += g[i * 30 + t] * g[j * 30 + t];
+      h[i * n + j] = s;
+    }
+  }
+  const rhs = rng.normalArray(n);
+  const cold = solveNonNegative(h, rhs, { iterations: 500, tolerance: 1e-12 });
+  const start = cold.lambda.map((l, i) => l + (i % 3 === 0 ? 0.3 : 0));
+  const warm = solveNonNegative(h, rhs, {
+    iterations: 500,
+    tolerance: 1e-12,
+    start,
+  });
+  assert.ok(cold.converged && warm.converged);
+  for (let i = 0; i < n; i++) {
+    assert.ok(Math.abs(warm.lambda[i] - cold.lambda[i]) < 1e-9);
+  }
+});
+
+Deno.test("buildQ: explicit activations 1[z > 0] give the default Q", () => {
+  const rng = new Rng(22);
+  const net = randomNetwork(rng, { d: 4, m: 5 });
+  const x = rng.normalArray(6 * 4);
+  const y = [1, -1, 1, 1, -1, -1];
+  const z = batchPreActivations(net, x);
+  const gram = gramMatrix(x, 4);
+  const inputs = { v: net.v, y, gram, scale: 1.3 };
+  const activations = z.map((t) => (t > 0 ? 1 : 0));
+  assert.deepEqual(buildQ(z, { ...inputs, activations }), buildQ(z, inputs));
+  assert.deepEqual(
+    buildQ(z, { ...inputs, scale: 1 }),
+    gradientGram(net, { x, y }),
   );
 });

@@ -4,12 +4,17 @@ import * as facade from "./mod.ts";
 Deno.test("measure/mod.ts re-exports every value of the measure modules", async () => {
   const modules = [
     "alignment",
+    "approximate_kkt",
     "certified_radius",
     "classification",
     "constructions",
+    "exact_error",
     "flip_radius",
     "flips",
     "kkt",
+    "margin_networks",
+    "power_law",
+    "robustness",
   ];
   for (const name of modules) {
     const module = await import(`./${name}.ts`);

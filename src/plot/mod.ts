@@ -1,7 +1,8 @@
 /**
  * SVG figures for the claim reports, drawn by Vega-Lite and rendered
  * headless by Vega (see `render.ts`): the radius figures of C4, C5 and C7
- * (`radius_figures.ts`) and generic line and bar charts (`charts.ts`). Each
+ * (`radius_figures.ts`), the double-edged sword of C5 (`sword.ts`) and
+ * generic line and bar charts (`charts.ts`). Each
  * function takes plain data and returns an SVG document as a string; the
  * same input always gives the same string.
  *
@@ -34,3 +35,10 @@ export {
   radiusScatter,
   type RadiusScatterOptions,
 } from "./radius_figures.ts";
+export {
+  logBinEdges,
+  type SwordBin,
+  swordFigure,
+  type SwordFigureOptions,
+  type SwordSeries,
+} from "./sword.ts";

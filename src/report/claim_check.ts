@@ -2,9 +2,13 @@
  * Running one claim as a `deno test`: the claim runs at CI size through the
  * same engine as the command line (workers, trial logs, summary), its report
  * is written to `reports/test/<claim>/`, and each check and assessment becomes
- * a test step asserting that its verdict is the expected one — `holds` for a
- * prediction (lower 95% bound ≥ target), `fails` for a control (upper 95%
- * bound < target).
+ * a test step asserting that its verdict after the Holm–Bonferroni
+ * adjustment (over the claim's checks and fitted assessments) is the
+ * expected one — `holds` for a prediction (lower 95% bound ≥ target and
+ * Holm-adjusted p < 0.05), `fails` for a twin, control or sanity line
+ * (upper 95% bound < the control ceiling 0.2 and Holm-adjusted p < 0.05).
+ * A failing step says whether the check could reach significance at its
+ * trial count at all, and how many trials it would need.
  *
  * Environment: `CLAIMS_BACKEND` (default `auto`), `CLAIMS_WORKERS` (default
  * 2), `CLAIMS_SEED` (default {@linkcode DEFAULT_SEED}).
@@ -14,6 +18,8 @@
 
 import assert from "node:assert/strict";
 import { runClaims } from "./pipeline.ts";
+import { reachText } from "./summary_md.ts";
+import { pValueText, rateText } from "./verdict.ts";
 import type { ClaimSpec, Profile } from "../claims/types.ts";
 
 /** The suite's fixed run seed (chosen once, never tuned). */
@@ -69,20 +75,29 @@ export function claimTest(
     for (const row of outcome.rows) {
       await t.step(`${row.check} (expect ${row.expect})`, () => {
         assert.ok(
-          row.ok,
+          row.okAdjusted,
           `${claim.id} ${row.check}: ${row.passed}/${row.trials} passed, ` +
-            `rate ${row.rate.toFixed(3)}, 95% CI [${row.ciLow.toFixed(3)}, ` +
-            `${row.ciHigh.toFixed(3)}], target ${row.target}: verdict ` +
-            `${row.verdict}, expected ${row.expect} (report: ${out})`,
+            `rate ${rateText(row.rate)}, 95% CI [${rateText(row.ciLow)}, ` +
+            `${rateText(row.ciHigh)}], target ${row.target}: verdict ` +
+            `${row.verdict}, p ${pValueText(row.pValue)}, Holm p ` +
+            `${pValueText(row.pAdjusted)}, adjusted ${row.adjustedVerdict}, ` +
+            `expected ${row.expect}; significance reachable: ` +
+            `${reachText(row)} (report: ${out})`,
         );
       });
     }
-    for (const { a } of outcome.assessments) {
+    for (const { a, adjustedVerdict, pAdjusted } of outcome.assessments) {
       await t.step(`${a.check} (expect ${a.expect})`, () => {
         assert.equal(
-          a.verdict,
+          adjustedVerdict,
           a.expect,
-          `${claim.id} ${a.check}: ${a.detail}`,
+          `${claim.id} ${a.check}: verdict ${a.verdict}` +
+            (pAdjusted === null
+              ? ""
+              : `, Holm p ${
+                pValueText(pAdjusted)
+              }, adjusted ${adjustedVerdict}`) +
+            `: ${a.detail}`,
         );
       });
     }

@@ -6,7 +6,10 @@
  * (`figures.ts`) and writes them all (`write.ts`). `pipeline.ts` runs the
  * claims or merges shards (`src/runner/`) and then writes the reports;
  * `claim_check.ts` turns a claim into a `deno test`; `regress.ts` compares a
- * run with a baseline.
+ * run with a baseline. `failures.ts` lists the failing trials of each check
+ * with their replay commands (`failures.md`), `html.ts` and `html_write.ts`
+ * draw the self-contained `index.html`, and `history.ts` and
+ * `history_charts.ts` keep the run history over commits.
  *
  * @example Verdicts from a confidence interval
  * ```ts
@@ -31,41 +34,136 @@ export {
   writePassRates,
 } from "./figures.ts";
 export {
+  type CheckFailures,
+  checkFailures,
+  type CheckFailuresOptions,
+  CLAIMS_MODULE_INFO,
+  type FailingTrial,
+  type FailureCheck,
+  type FailureClaim,
+  failureClaimOf,
+  failureNote,
+  FAILURES_SHOWN,
+  failuresMarkdown,
+  inPlanOrder,
+  type ReadFailuresOptions,
+  readRunFailures,
+  replayCommand,
+  type ReplayContext,
+  runFailures,
+  type RunFailuresOptions,
+  writeFailures,
+} from "./failures.ts";
+export {
+  HISTORY_COLUMNS,
+  historyCsv,
+  historyEntries,
+  type HistoryEntryInput,
+  type HistoryKind,
+  type HistoryRow,
+  historyRowsOf,
+  measuredHighlights,
+  mergeHistory,
+  parseHistory,
+} from "./history.ts";
+export {
+  type HistoryFigure,
+  historyFigures,
+  historyMarkdown,
+} from "./history_charts.ts";
+export {
+  escapeHtml,
+  HTML_REPORT_FILE,
+  type HtmlFigure,
+  type HtmlHighlights,
+  htmlReport,
+  type HtmlReportInput,
+  inlineSvg,
+  type Json,
+  type JsonObject,
+  valueText,
+} from "./html.ts";
+export {
+  readRunFolder,
+  type ReadRunFolderOptions,
+  type RunPagesInput,
+  writeHtmlReport,
+  writeRunPages,
+} from "./html_write.ts";
+export {
   type MergeOptions,
   mergeShards,
   runClaims,
   type RunOptions,
 } from "./pipeline.ts";
 export {
+  type AssessmentComparison,
   compareWithBaseline,
+  type ConstantChange,
+  readSummary,
   readSummaryCounts,
   type RegressionReport,
   type RegressionRow,
   simulateFalseAlarm,
   simulatePower,
   type SimulationOptions,
+  type SummaryAssessment,
+  type SummaryCount,
+  type SummaryRunParams,
+  type SummarySnapshot,
   worseningPValue,
 } from "./regress.ts";
-export { type ClaimInfo, claimInfo, type RunInfo } from "./run_info.ts";
-export { SUMMARY_COLUMNS, summaryCsv } from "./summary_csv.ts";
-export { summaryJson } from "./summary_json.ts";
+export {
+  type CheckInfo,
+  type ClaimInfo,
+  claimInfo,
+  type RunInfo,
+} from "./run_info.ts";
+export {
+  SUMMARY_COLUMN_DOCS,
+  SUMMARY_COLUMNS,
+  summaryCsv,
+} from "./summary_csv.ts";
+export {
+  SUMMARY_JSON_FORMAT,
+  summaryJson,
+  verdictRulesJson,
+} from "./summary_json.ts";
 export {
   type ClaimReportExtras,
+  EVIDENCE_LEGEND,
   type FigureLink,
   MARKDOWN_LEGEND,
   type MarkdownExtras,
+  reachText,
   summaryMarkdown,
   summaryTableMarkdown,
 } from "./summary_md.ts";
 export {
+  type AdjustedAssessment,
+  type AdjustedSummary,
+  adjustedVerdictOf,
+  adjustFamily,
   allOk,
+  checkPValue,
+  type CheckRow,
+  checkRowOf,
+  checkVerdict,
   type ClaimAssessment,
+  type HolmFamily,
   leadingCells,
+  type MarginStats,
+  marginStats,
   MAX_UNFINISHED_CONTROL_SHARE,
+  pValueText,
   rateText,
+  type Reach,
+  reachOf,
+  roleOf,
   summarize,
   type SummarizeOptions,
   type Summary,
+  type TwinEvidence,
   verdictOf,
 } from "./verdict.ts";
 export {

@@ -114,6 +114,8 @@ Deno.test("a claim bug or a throwing trial never counts as a pass", async () => 
         verdict: "inconclusive",
         detail: "assess threw: assess broke",
       },
+      pAdjusted: null,
+      adjustedVerdict: "inconclusive",
     }]);
     assert.equal(outcome.allOk, false);
     const rows =

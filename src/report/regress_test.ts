@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
+import { info, reportSummary } from "../../fixtures/report_data.ts";
+import { summaryCsv } from "./summary_csv.ts";
+import { summaryJson } from "./summary_json.ts";
 import {
   compareWithBaseline,
+  readSummary,
   readSummaryCounts,
   simulateFalseAlarm,
   simulatePower,
@@ -219,4 +223,178 @@ Deno.test("the drop test: false alarms and power by simulation", () => {
       rng: new Rng(4),
     }) > power,
   );
+});
+
+/** A summary.json of the writer, with the given constants, seed and counts. */
+function jsonSummary(
+  options: {
+    constants?: Record<string, number>;
+    seed?: number;
+    backend?: string;
+    passed?: number;
+    slope?: "holds" | "fails" | "inconclusive";
+  } = {},
+): string {
+  const { rows, assessments } = reportSummary();
+  const passed = options.passed ?? rows[0].passed;
+  return summaryJson({
+    rows: [{ ...rows[0], passed }, rows[1]],
+    assessments: [{
+      ...assessments[0],
+      a: { ...assessments[0].a, verdict: options.slope ?? "holds" },
+    }],
+  }, {
+    ...info,
+    seed: options.seed ?? info.seed,
+    backend: options.backend ?? info.backend,
+    claims: [{
+      ...info.claims[0],
+      constants: options.constants ?? info.claims[0].constants,
+    }],
+  });
+}
+
+Deno.test("compareWithBaseline with summary.json baselines", async (t) => {
+  await t.step("the same run: nothing fails, constants compared", () => {
+    const text = jsonSummary();
+    const report = compareWithBaseline(text, text);
+    assert.equal(report.failed, false);
+    assert.deepEqual(report.constantChanges, []);
+    assert.deepEqual(report.warnings, []);
+    assert.ok(
+      report.markdown.includes(
+        "Named constants and verdict rules: as in the baseline.",
+      ),
+    );
+    assert.deepEqual(report.assessments.map((a) => a.status), ["ok"]);
+  });
+  await t.step("a changed named constant fails the check", () => {
+    const report = compareWithBaseline(
+      jsonSummary(),
+      jsonSummary({ constants: { c0: 0.3, kappa: 3 } }),
+    );
+    assert.equal(report.drop, false);
+    assert.equal(report.constantsChanged, true);
+    assert.equal(report.failed, true);
+    assert.deepEqual(report.constantChanges, [
+      { scope: "C1", name: "c0", baseline: 0.25, current: 0.3 },
+    ]);
+    assert.ok(report.markdown.includes("| C1 | c0 | 0.25 | 0.3 |"));
+    assert.ok(report.markdown.includes("must not move after looking"));
+    // Added and removed constants count as changes too.
+    const added = compareWithBaseline(
+      jsonSummary(),
+      jsonSummary({ constants: { c0: 0.25, kappa: 3, extra: 1 } }),
+    );
+    assert.deepEqual(added.constantChanges, [
+      { scope: "C1", name: "extra", baseline: null, current: 1 },
+    ]);
+    const removed = compareWithBaseline(
+      jsonSummary(),
+      jsonSummary({ constants: { kappa: 3 } }),
+    );
+    assert.deepEqual(removed.constantChanges, [
+      { scope: "C1", name: "c0", baseline: 0.25, current: null },
+    ]);
+  });
+  await t.step("a changed verdict rule fails the check", () => {
+    const base = JSON.parse(jsonSummary());
+    base.rules.controlCeiling.value = 0.25;
+    const report = compareWithBaseline(JSON.stringify(base), jsonSummary());
+    assert.deepEqual(report.constantChanges, [
+      { scope: "rules", name: "controlCeiling", baseline: 0.25, current: 0.2 },
+    ]);
+    assert.equal(report.failed, true);
+  });
+  await t.step("a different seed or backend warns, not fails", () => {
+    const report = compareWithBaseline(
+      jsonSummary(),
+      jsonSummary({ seed: 7, backend: "wasm" }),
+    );
+    assert.equal(report.failed, false);
+    assert.equal(report.warnings.length, 1);
+    assert.match(report.warnings[0], /seed \(42 → 7\), backend \(cpu → wasm\)/);
+    assert.ok(report.markdown.includes("Warning: the current run differs"));
+  });
+  await t.step("an assessment that loses its expected verdict fails", () => {
+    const worse = compareWithBaseline(
+      jsonSummary(),
+      jsonSummary({ slope: "inconclusive" }),
+    );
+    assert.equal(worse.assessmentRegressed, true);
+    assert.equal(worse.failed, true);
+    assert.deepEqual(worse.assessments[0], {
+      claim: "C1",
+      check: "slope",
+      expect: "holds",
+      baseline: "holds",
+      current: "inconclusive",
+      status: "worse",
+    });
+    // Gaining the expected verdict is a change, not a regression.
+    const better = compareWithBaseline(
+      jsonSummary({ slope: "inconclusive" }),
+      jsonSummary(),
+    );
+    assert.equal(better.assessments[0].status, "changed");
+    assert.equal(better.failed, false);
+  });
+  await t.step("older formats still read", () => {
+    // A summary.json without rules or format (issue 9's predecessor).
+    const old = JSON.parse(jsonSummary());
+    delete old.rules;
+    delete old.format;
+    const report = compareWithBaseline(JSON.stringify(old), jsonSummary());
+    assert.equal(report.failed, false);
+    // A summary.csv baseline: counts and assessments only, with a note.
+    const csvBaseline = summaryCsv(reportSummary());
+    const fromCsv = compareWithBaseline(csvBaseline, jsonSummary());
+    assert.equal(fromCsv.failed, false);
+    assert.ok(fromCsv.markdown.includes("the baseline is a summary.csv"));
+    assert.deepEqual(fromCsv.assessments.map((a) => a.status), ["ok"]);
+    // A summary.json baseline needs the current summary.json.
+    assert.throws(
+      () => compareWithBaseline(jsonSummary(), csvBaseline),
+      (e: unknown) =>
+        e instanceof UsageError && /--format json/.test(e.message),
+    );
+  });
+  await t.step("malformed summary.json throws UsageError", () => {
+    const bad: [string, RegExp][] = [
+      ["{", /not valid JSON/],
+      ["{}", /no rows or run/],
+      [JSON.stringify({ run: {}, rows: [1] }), /rows\[0\] is not an object/],
+      [
+        JSON.stringify({
+          run: {},
+          rows: [{
+            claim: "C1",
+            check: "a",
+            expect: "holds",
+            trials: 4,
+            passed: 5,
+          }],
+        }),
+        /exceeds trials/,
+      ],
+      [
+        JSON.stringify({
+          run: {},
+          rows: [],
+          claims: [{ id: "C1", constants: { a: "x" } }],
+        }),
+        /constants\.a is not a number/,
+      ],
+    ];
+    for (const [text, pattern] of bad) {
+      assert.throws(
+        () => compareWithBaseline(text, jsonSummary()),
+        (e: unknown) =>
+          e instanceof UsageError && pattern.test(e.message) &&
+          e.message.startsWith("baseline"),
+        text,
+      );
+    }
+    assert.equal(readSummary(jsonSummary(), "x").rules?.familyAlpha, 0.05);
+  });
 });

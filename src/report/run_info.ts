@@ -1,12 +1,39 @@
 /**
  * What the reports say about a run besides its verdicts: the run
- * parameters and, per claim, its title, statement, constants and checks.
+ * parameters and, per claim, its title, statement, constants (with the
+ * reason for each) and checks (with role, twin and margin).
  *
  * @module
  */
 
 import type { Shard } from "../runner/shard.ts";
-import type { ClaimSpec, Profile } from "../claims/types.ts";
+import type {
+  CheckMargin,
+  CheckRole,
+  ClaimSpec,
+  Profile,
+} from "../claims/types.ts";
+import { roleOf } from "./verdict.ts";
+
+/** What the reports say about one check of a claim. */
+export interface CheckInfo {
+  /** Check name. */
+  name: string;
+  /** Expected verdict. */
+  expect: string;
+  /** Target pass rate. */
+  target: number;
+  /** What a trial must do to pass. */
+  description: string;
+  /** The configurations running the check. */
+  configs: string[];
+  /** What the check is for (default from `expect`). */
+  role?: CheckRole;
+  /** The prediction a twin, control or sanity line shadows. */
+  twinOf?: string;
+  /** The measured quantity and its threshold. */
+  margin?: CheckMargin;
+}
 
 /** What the reports say about one claim besides its rows. */
 export interface ClaimInfo {
@@ -18,22 +45,20 @@ export interface ClaimInfo {
   statement: string;
   /** Named constants and their values. */
   constants: Record<string, number>;
+  /** One line per named constant: why it has its value. */
+  constantReasons?: Record<string, string>;
   /** Source tag as in PAPER.md. */
   source?: string;
   /** Hypotheses the claim needs. */
   hypotheses?: string[];
   /** The claim's checks with what a trial must do, and the configurations running each. */
-  checks?: {
-    name: string;
-    expect: string;
-    target: number;
-    description: string;
-    configs: string[];
-  }[];
+  checks?: CheckInfo[];
 }
 
 /**
- * The {@linkcode ClaimInfo} of a claim at a profile (for the reports).
+ * The {@linkcode ClaimInfo} of a claim at a profile (for the reports): its
+ * constants with their reasons (`{}` when it gives none) and its checks,
+ * each once, with role, twin and margin.
  *
  * @example
  * ```ts
@@ -53,15 +78,18 @@ export interface ClaimInfo {
  */
 export function claimInfo(claim: ClaimSpec, profile: Profile): ClaimInfo {
   const configs = claim.configs(profile);
-  const checks = new Map<string, NonNullable<ClaimInfo["checks"]>[number]>();
+  const checks = new Map<string, CheckInfo>();
   for (const config of configs) {
     for (const check of config.checks) {
-      const entry = checks.get(check.name) ?? {
+      const entry: CheckInfo = checks.get(check.name) ?? {
         name: check.name,
         expect: check.expect,
         target: check.target,
         description: check.description,
         configs: [],
+        role: roleOf(check),
+        ...(check.twinOf === undefined ? {} : { twinOf: check.twinOf }),
+        ...(check.margin === undefined ? {} : { margin: check.margin }),
       };
       entry.configs.push(config.key);
       checks.set(check.name, entry);
@@ -72,6 +100,7 @@ export function claimInfo(claim: ClaimSpec, profile: Profile): ClaimInfo {
     title: claim.title,
     statement: claim.statement,
     constants: claim.constants,
+    constantReasons: claim.constantReasons ?? {},
     source: claim.source,
     hypotheses: claim.hypotheses,
     checks: [...checks.values()],

@@ -23,3 +23,39 @@ Deno.test("summary.json is deterministic and has no wall times", () => {
   assert.equal(value.allOk, allOk({ rows, assessments }));
   assert.equal(value.claims[0].constants.kappa, 3);
 });
+
+Deno.test("summary.json has the verdict rules, the family and the evidence", () => {
+  const value = JSON.parse(
+    summaryJson({ rows, assessments }, {
+      ...info,
+      claims: [{
+        ...info.claims[0],
+        constantReasons: { kappa: "three, from the paper" },
+      }],
+    }),
+  );
+  assert.equal(value.format, 2);
+  assert.deepEqual(value.rules.controlCeiling.value, 0.2);
+  assert.match(value.rules.familyAlpha.reason, /Holm/);
+  assert.equal(Object.keys(value.rules).length, 7);
+  assert.deepEqual(value.family, {
+    size: 2,
+    checks: 2,
+    assessments: 0,
+    alpha: 0.05,
+    strictest: 0.025,
+  });
+  assert.equal(value.claims[0].constantReasons.kappa, "three, from the paper");
+  const [main, ctrl] = value.rows;
+  assert.equal(main.role, "prediction");
+  assert.equal(ctrl.role, "control");
+  assert.ok(Math.abs(main.pValue - 3.2 * 0.8 ** 11) < 1e-12);
+  assert.equal(main.adjustedVerdict, "inconclusive");
+  assert.equal(main.reach.trialsNeeded, 17);
+  assert.equal(value.assessments[0].pValue, null);
+  assert.equal(value.assessments[0].pAdjusted, null);
+  assert.equal(value.assessments[0].okAdjusted, true);
+  // Without reasons the claim gets an empty map.
+  const bare = JSON.parse(summaryJson({ rows, assessments }, info));
+  assert.deepEqual(bare.claims[0].constantReasons, {});
+});

@@ -1,17 +1,38 @@
 /**
- * `summary.md`: the human-readable report. A table of the summary rows with
- * a legend, the assessments, a "Run" section with the run parameters (and
- * wall times: the only report that has them), and each claim's statement,
- * checks and named constants; with the Markdown extras, also the pass-rate
- * figure and, per claim, its key measurements and figures.
+ * `summary.md`: the human-readable report. A table of the summary rows
+ * (raw and Holm-adjusted verdicts) with a legend; per claim, a table of
+ * the evidence behind each check (role, twin and power, margin to the
+ * threshold, a saturation flag, whether significance is reachable at its
+ * trial count); the assessments; the verdict rules with their reasons; a
+ * "Run" section with the run parameters (and wall times: the only report
+ * that has them); and each claim's statement, checks and named constants
+ * with their reasons. With the Markdown extras, also the pass-rate figure
+ * and, per claim, its key measurements and figures.
  *
  * @module
  */
 
-import { SUMMARY_COLUMNS } from "./summary_csv.ts";
-import { allOk, leadingCells, rateText, type Summary } from "./verdict.ts";
-import type { ClaimInfo, RunInfo } from "./run_info.ts";
+import {
+  type AdjustedSummary,
+  adjustFamily,
+  allOk,
+  type CheckRow,
+  checkRowOf,
+  leadingCells,
+  pValueText,
+  rateText,
+  type Summary,
+} from "./verdict.ts";
+import type { CheckInfo, ClaimInfo, RunInfo } from "./run_info.ts";
 import type { SummaryRow } from "../claims/types.ts";
+import {
+  CONTROL_CEILING,
+  FAMILY_ALPHA,
+  MARGIN_BAND,
+  SATURATION_SHARE,
+  VERDICT_RULE_REASONS,
+  VERDICT_RULES,
+} from "../stats/mod.ts";
 import { oneLine } from "../base/text.ts";
 
 /** A figure of a report, as linked from `summary.md`. */
@@ -56,15 +77,46 @@ export interface MarkdownExtras {
 /** How to read the table of `summary.md` (printed under it). */
 export const MARKDOWN_LEGEND: readonly string[] = [
   "How to read this table: each row is one per-trial check of a claim. " +
-  "`expect` is `holds` for a prediction of the paper and `fails` for a control " +
-  "(a broken hypothesis that must make the check fail). `passed`/`trials` is " +
-  "the pass rate, with its exact 95% Clopper–Pearson interval; the verdict is " +
-  "`holds` when the interval's lower end is ≥ `target`, `fails` when its upper " +
-  "end is < `target`, `inconclusive` otherwise, and `ok` says whether the " +
-  "verdict is the expected one. A trial that did not finish (`error`, " +
-  "`not-converged`) fails every prediction; for a control only finished trials " +
-  "are counted. Source tags: [A] the paper's abstract, [L] restated by later " +
+  "`expect` is `holds` for a prediction of the paper and `fails` for a twin, " +
+  "control or sanity line (a nearest false alternative, a broken hypothesis " +
+  "or a line that fails for almost any network). `passed`/`trials` is " +
+  "the pass rate, with its exact 95% Clopper–Pearson interval. A prediction's " +
+  "`verdict` is `holds` when the interval's lower end is ≥ `target` and " +
+  "`fails` when its upper end is < `target`; a check expected to fail reads " +
+  `\`fails\` only when the upper end is < the control ceiling ${CONTROL_CEILING} ` +
+  "(or its target, if lower) and `holds` when the lower end is ≥ `target`; " +
+  "anything else is `inconclusive`. `p` is the one-sided exact binomial " +
+  "p-value of the expected verdict (P(X ≥ passed) at the target for a " +
+  "prediction, P(X ≤ passed) at the ceiling otherwise), `Holm p` the same " +
+  "after the Holm–Bonferroni adjustment over every check and fitted " +
+  "assessment of the run, and `adjusted` the verdict after it: the expected " +
+  `verdict when the raw one is expected and Holm p < ${FAMILY_ALPHA}, the raw ` +
+  "verdict when it is the opposite, `inconclusive` otherwise. `ok` (✓/✗) says " +
+  "whether the adjusted verdict is the expected one; it decides the exit " +
+  "code. A trial that did not finish (`error`, `not-converged`) fails every " +
+  "prediction; for a check expected to fail only finished trials are " +
+  "counted. Source tags: [A] the paper's abstract, [L] restated by later " +
   "literature, [R] our reconstruction.",
+];
+
+/** How to read the per-claim evidence tables (printed above them). */
+export const EVIDENCE_LEGEND: readonly string[] = [
+  "Per claim, what stands behind each check. `twin`: for a prediction, " +
+  "its twins (the nearest false alternative run through the identical " +
+  "check); for other lines, the prediction they shadow. `twin rate`: the " +
+  "twins' pass rate; `power`: the share of twin trials the prediction's " +
+  "check rejects, with its 95% interval. `margin`: the median of " +
+  "measured/threshold over finished trials (a trial passes when it is ≤ 1 " +
+  `or ≥ 1, as shown), and \`near\`: the share of trials within ${
+    100 * MARGIN_BAND
+  }% of the ` +
+  "threshold. A check at 0% or 100% with fewer than " +
+  `${100 * SATURATION_SHARE}% of its trials near the threshold is ` +
+  "**saturated**: its verdict does not test the threshold. `significance`: " +
+  "whether the check's best outcome at its trial count (all pass, or none " +
+  "for a line expected to fail) has a p-value below the strictest Holm " +
+  "threshold alpha / family size (or 0.025, if smaller), with the passes it " +
+  "needs, or the trials it would need.",
 ];
 
 /** Escape a Markdown table cell. */
@@ -86,17 +138,29 @@ function block(header: string[], rows: string[][]): string[] {
   return [...table(header, rows), ""];
 }
 
-/**
- * The columns of the summary table: those of `summary.csv`, with the
- * interval in one column and without `detail`.
- */
-const TABLE_COLUMNS = SUMMARY_COLUMNS.flatMap((c) =>
-  c === "ci_low" ? ["95% CI"] : c === "ci_high" || c === "detail" ? [] : [c]
-);
+/** The columns of the summary table. */
+const TABLE_COLUMNS = [
+  "claim",
+  "check",
+  "expect",
+  "trials",
+  "passed",
+  "rate",
+  "95% CI",
+  "target",
+  "verdict",
+  "p",
+  "Holm p",
+  "adjusted",
+  "ok",
+];
 
 /**
  * The Markdown table of the summary rows: claim, check, expect, trials,
- * passed, rate, 95% CI, target, verdict and ✓/✗ (no trailing newline).
+ * passed, rate, 95% CI, target, raw verdict, p, Holm p, adjusted verdict
+ * and ✓/✗ of the adjusted verdict (no trailing newline). Check rows are
+ * shown as they are (adjusted over their run by `adjustFamily`); plain
+ * rows as a family of one each.
  *
  * @example
  * ```ts
@@ -108,14 +172,132 @@ const TABLE_COLUMNS = SUMMARY_COLUMNS.flatMap((c) =>
 export function summaryTableMarkdown(rows: SummaryRow[]): string {
   return table(
     TABLE_COLUMNS,
-    rows.map((r) => [
+    rows.map(checkRowOf).map((r) => [
       ...leadingCells(r),
       `[${rateText(r.ciLow)}, ${rateText(r.ciHigh)}]`,
       String(r.target),
       r.verdict,
-      r.ok ? "✓" : "✗",
+      pValueText(r.pValue),
+      pValueText(r.pAdjusted),
+      r.adjustedVerdict,
+      r.okAdjusted ? "✓" : "✗",
     ]),
   ).join("\n");
+}
+
+/** A rate with its interval, or a dash. */
+function powerText(r: CheckRow): string {
+  const twin = r.twin;
+  if (twin === null || twin.power === null || twin.powerCi === null) {
+    return "—";
+  }
+  return `${rateText(twin.power)} [${rateText(twin.powerCi.low)}, ${
+    rateText(twin.powerCi.high)
+  }]`;
+}
+
+/** The twin cell: a prediction's twins, or the prediction a line shadows. */
+function twinText(r: CheckRow): string {
+  if (r.role === "prediction") {
+    return r.twin === null ? "—" : r.twin.checks.join(", ");
+  }
+  return r.twinOf === null ? "—" : `shadows ${r.twinOf}`;
+}
+
+/** The margin cells: median measured/threshold, and the share near it. */
+function marginCells(r: CheckRow): [string, string] {
+  const m = r.margin;
+  if (m === null) return ["not declared", "—"];
+  if (m.median === null || m.nearShare === null) return ["no data", "—"];
+  const side = m.direction === "below" ? "≤" : "≥";
+  return [
+    `${pValueText(m.median)} (pass ${side} 1; ${m.measured})`,
+    `${(100 * m.nearShare).toFixed(0)}% of ${m.trials}`,
+  ];
+}
+
+/** Whether and how a check can reach significance at its trial count. */
+export function reachText(r: CheckRow): string {
+  const { reach } = r;
+  const needed = r.expect === "holds" ? "≥" : "≤";
+  if (reach.reachable && reach.passesNeeded !== null) {
+    return `yes: needs ${needed} ${reach.passesNeeded}/${r.trials} passes`;
+  }
+  const more = reach.trialsNeeded === null
+    ? "no trial count would do"
+    : `needs ≥ ${reach.trialsNeeded} trials`;
+  return `no: best p ${pValueText(reach.bestP)} ≥ ${
+    pValueText(reach.threshold)
+  }; ${more}`;
+}
+
+/** The per-claim evidence tables. */
+function evidenceSection(adjusted: AdjustedSummary): string[] {
+  const claims = [...new Set(adjusted.rows.map((r) => r.claim))];
+  if (claims.length === 0) return [];
+  const out = ["## Evidence, claim by claim", "", ...EVIDENCE_LEGEND, ""];
+  for (const claim of claims) {
+    out.push(
+      `### ${claim}`,
+      "",
+      ...block(
+        [
+          "check",
+          "role",
+          "twin",
+          "twin rate",
+          "power [95% CI]",
+          "margin: median measured/threshold",
+          `near (±${100 * MARGIN_BAND}%)`,
+          "saturated",
+          "significance",
+        ],
+        adjusted.rows.filter((r) => r.claim === claim).map((r) => [
+          r.check,
+          r.role,
+          twinText(r),
+          r.twin?.rate == null ? "—" : rateText(r.twin.rate),
+          powerText(r),
+          ...marginCells(r),
+          r.saturated ? "**saturated**" : "",
+          reachText(r),
+        ]),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The "Verdict rules" section: each constant with its reason, and the family. */
+function rulesSection(adjusted: AdjustedSummary): string[] {
+  const { family } = adjusted;
+  const example = (0.8 ** 30).toFixed(4);
+  return [
+    "## Verdict rules",
+    "",
+    ...block(
+      ["rule", "value", "why"],
+      Object.entries(VERDICT_RULES).map(([name, value]) => [
+        name,
+        String(value),
+        VERDICT_RULE_REASONS[name as keyof typeof VERDICT_RULES],
+      ]),
+    ),
+    `Holm–Bonferroni family of this run: ${family.size} p-value(s) ` +
+    `(${family.checks} check(s), ${family.assessments} fitted assessment(s)), ` +
+    `alpha ${family.alpha}; the strictest threshold is alpha / ${family.size} ` +
+    `= ${pValueText(family.strictest)} (a check's reach is judged at this ` +
+    "or at 0.025, the raw verdict's one-sided level, whichever is smaller). " +
+    "A check is significant whatever " +
+    "the other p-values when its p-value is below that threshold, which " +
+    "needs its best outcome (all trials pass, or none for a line expected " +
+    `to fail) to beat it: e.g. a control passing 0/30 has p = 0.8^30 ≈ ${example} ` +
+    "< 0.05/30, while a prediction passing 20/20 at target 0.8 has p ≈ " +
+    "0.0115, which is not below 0.05/30. The `significance` column of each " +
+    "claim's evidence table says which checks can, with the passes they " +
+    "need or the trials they would need.",
+    "",
+  ];
 }
 
 /** Caption text safe inside `![...]`: one line, brackets escaped. */
@@ -129,24 +311,40 @@ function figureImage(f: FigureLink): string {
 }
 
 /** The "Assessments" section. */
-function assessmentsSection(summary: Summary): string[] {
-  if (summary.assessments.length === 0) {
+function assessmentsSection(adjusted: AdjustedSummary): string[] {
+  if (adjusted.assessments.length === 0) {
     return ["## Assessments", "", "None.", ""];
   }
   return [
     "## Assessments",
     "",
     ...block(
-      ["claim", "check", "expect", "verdict", "detail", "ok"],
-      summary.assessments.map(({ claim, a }) => [
+      [
+        "claim",
+        "check",
+        "expect",
+        "verdict",
+        "detail",
+        "p",
+        "Holm p",
+        "adjusted",
+        "ok",
+      ],
+      adjusted.assessments.map(({ claim, a, pAdjusted, adjustedVerdict }) => [
         claim,
         a.check,
         a.expect,
         a.verdict,
         a.detail,
-        a.verdict === a.expect ? "✓" : "✗",
+        a.pValue === undefined ? "—" : pValueText(a.pValue),
+        pAdjusted === null ? "—" : pValueText(pAdjusted),
+        adjustedVerdict,
+        adjustedVerdict === a.expect ? "✓" : "✗",
       ]),
     ),
+    "An assessment without a p-value keeps its raw verdict; one with a " +
+    "p-value (from a fit) enters the Holm family.",
+    "",
   ];
 }
 
@@ -195,9 +393,17 @@ function claimSection(claim: ClaimInfo): string[] {
   if (claim.checks !== undefined && claim.checks.length > 0) {
     out.push(
       ...block(
-        ["check", "expect", "target", "a trial passes when", "configurations"],
+        [
+          "check",
+          "role",
+          "expect",
+          "target",
+          "a trial passes when",
+          "configurations",
+        ],
         claim.checks.map((c) => [
           c.name,
+          roleText(c),
           c.expect,
           String(c.target),
           c.description,
@@ -207,17 +413,28 @@ function claimSection(claim: ClaimInfo): string[] {
     );
   }
   const constants = Object.entries(claim.constants);
+  const reasons = claim.constantReasons ?? {};
   if (constants.length === 0) {
     out.push("No named constants.", "");
   } else {
     out.push(
       ...block(
-        ["constant", "value"],
-        constants.map(([name, value]) => [name, String(value)]),
+        ["constant", "value", "why"],
+        constants.map(([name, value]) => [
+          name,
+          String(value),
+          reasons[name] ?? "(no reason given)",
+        ]),
       ),
     );
   }
   return out;
+}
+
+/** A check's role, with the prediction it shadows. */
+function roleText(c: CheckInfo): string {
+  const role = c.role ?? (c.expect === "holds" ? "prediction" : "control");
+  return c.twinOf === undefined ? role : `${role} of ${c.twinOf}`;
 }
 
 /** A claim's "Key measurements" and "Figures" (from the Markdown extras). */
@@ -250,11 +467,14 @@ function claimExtrasSection(more: ClaimReportExtras): string[] {
 
 /**
  * The text of `summary.md`: a table of the summary rows (claim, check,
- * expect, trials, passed, rate, 95% CI, target, verdict, ✓/✗), the
- * assessments, a "Run" section with the run parameters, and each claim's
- * statement and named constants. With `extras`, also the pass-rate figure
- * under the table and, per claim, a "Key measurements" table and a
- * "Figures" list (with a line for every figure that failed).
+ * expect, trials, passed, rate, 95% CI, target, verdict, p, Holm p,
+ * adjusted verdict, ✓/✗), the per-claim evidence tables, the assessments,
+ * the verdict rules with their reasons and the Holm family, a "Run"
+ * section with the run parameters, and each claim's statement, checks and
+ * named constants with their reasons. With `extras`, also the pass-rate
+ * figure under the table and, per claim, a "Key measurements" table and a
+ * "Figures" list (with a line for every figure that failed). The summary
+ * is adjusted as one Holm family first (`adjustFamily`).
  *
  * @example
  * ```ts
@@ -271,14 +491,16 @@ export function summaryMarkdown(
   info: RunInfo,
   extras: MarkdownExtras = {},
 ): string {
+  const adjusted = adjustFamily(summary);
   const out: string[] = [
     "# Claim checks",
     "",
     allOk(summary)
       ? "All checks reached their expected verdict."
-      : "Some checks did NOT reach their expected verdict (marked ✗).",
+      : "Some checks did NOT reach their expected verdict after the " +
+        "Holm–Bonferroni adjustment (marked ✗).",
     "",
-    summaryTableMarkdown(summary.rows),
+    summaryTableMarkdown(adjusted.rows),
     "",
     ...MARKDOWN_LEGEND,
     "",
@@ -292,7 +514,12 @@ export function summaryMarkdown(
       "",
     );
   }
-  out.push(...assessmentsSection(summary), ...runSection(info));
+  out.push(
+    ...evidenceSection(adjusted),
+    ...assessmentsSection(adjusted),
+    ...rulesSection(adjusted),
+    ...runSection(info),
+  );
   out.push("## Claims and constants", "");
   for (const claim of info.claims) {
     out.push(...claimSection(claim));

@@ -11,6 +11,7 @@ import {
   summaryTableMarkdown,
 } from "./summary_md.ts";
 import { summarize } from "./verdict.ts";
+import type { CheckSpec, TrialRecord } from "../claims/types.ts";
 
 const { rows, assessments } = reportSummary();
 
@@ -28,7 +29,7 @@ Deno.test(
     assert.ok(/✓|✗/.test(md));
     assert.ok(
       md.includes(
-        "| C1 | slope | holds | holds | slope 0.49 [0.41, 0.57] | ✓ |",
+        "| C1 | slope | holds | holds | slope 0.49 [0.41, 0.57] | — | — | holds | ✓ |",
       ),
     );
     for (
@@ -128,5 +129,65 @@ Deno.test("summary.md starts with the verdict line, table and legend", () => {
   assert.equal(
     summaryTableMarkdown(rows).split("\n").length,
     rows.length + 2,
+  );
+});
+
+Deno.test("summary.md: a table per claim with twin, power, margin, saturation and reach", () => {
+  const prediction: CheckSpec = {
+    name: "flips",
+    description: "",
+    target: 0.8,
+    expect: "holds",
+    margin: { measured: "frac", threshold: 0.9, direction: "above" },
+  };
+  const twin: CheckSpec = {
+    name: "flips_robust_twin",
+    description: "",
+    target: 0.8,
+    expect: "fails",
+    role: "twin",
+    twinOf: "flips",
+  };
+  const recs: TrialRecord[] = Array.from({ length: 30 }, (_, trial) => ({
+    task: { claim: "C4", config: "x", trial, seed: trial },
+    result: {
+      status: "ok",
+      reason: "",
+      checks: { flips: true, flips_robust_twin: trial < 3 },
+      values: { frac: 1 },
+    },
+  }));
+  const rows = summarize(recs, { claim: "C4", checks: [prediction, twin] });
+  const md = summaryMarkdown({ rows, assessments: [] }, {
+    ...info,
+    claims: [{
+      id: "C4",
+      title: "Non-robustness",
+      statement: "s",
+      constants: { radiusConstant: 2, pointFraction: 0.9 },
+      constantReasons: { radiusConstant: "the scale the paper states" },
+    }],
+  });
+  for (
+    const line of [
+      "## Evidence, claim by claim",
+      "### C4",
+      // All 30 pass with frac/0.9 = 1.111 > 1.1: none within 10%: saturated.
+      "| flips | prediction | flips_robust_twin | 0.1000 | 0.9000 [0.7347, 0.9789] | 1.111 (pass ≥ 1; frac) | 0% of 30 | **saturated** | yes: needs ≥ 29/30 passes |",
+      "| flips_robust_twin | twin | shadows flips | — | — | not declared | — |  | yes: needs ≤ 1/30 passes |",
+      "## Verdict rules",
+      "| controlCeiling | 0.2 | a line expected to fail",
+      "Holm–Bonferroni family of this run: 2 p-value(s) (2 check(s), 0 fitted assessment(s))",
+      "| radiusConstant | 2 | the scale the paper states |",
+      "| pointFraction | 0.9 | (no reason given) |",
+    ]
+  ) {
+    assert.ok(md.includes(line), line);
+  }
+  // The twin passes 3/30: its upper bound 0.27 is above the ceiling 0.2.
+  assert.ok(
+    md.includes(
+      "| C4 | flips_robust_twin | fails | 30 | 3 | 0.1000 | [0.0211, 0.2653] | 0.8 | inconclusive |",
+    ),
   );
 });

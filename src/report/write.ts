@@ -21,6 +21,8 @@ import {
   summaryMarkdown,
 } from "./summary_md.ts";
 import {
+  type AdjustedSummary,
+  adjustFamily,
   allOk,
   type ClaimAssessment,
   summarize,
@@ -35,10 +37,10 @@ import { errorMessage } from "../base/errors.ts";
 import { oneLine } from "../base/text.ts";
 
 /** A report format. */
-export type Format = "csv" | "md" | "json";
+export type Format = "csv" | "md" | "json" | "html";
 
 /** The report formats, in their default order. */
-export const FORMATS: readonly Format[] = ["csv", "md", "json"];
+export const FORMATS: readonly Format[] = ["csv", "md", "json", "html"];
 
 /** What {@linkcode writeReports} needs about the run besides the records. */
 export interface ReportInput {
@@ -54,9 +56,12 @@ export interface ReportInput {
   warn?: (line: string) => void;
 }
 
-/** What a run gives back. */
-export interface RunOutcome extends Summary {
-  /** Whether every row and assessment reached its expected verdict. */
+/** What a run gives back: its rows and assessments adjusted as one family. */
+export interface RunOutcome extends AdjustedSummary {
+  /**
+   * Whether every row and assessment reached its expected verdict after
+   * the Holm–Bonferroni adjustment.
+   */
   allOk: boolean;
 }
 
@@ -111,8 +116,9 @@ function highlightsOf(
 
 /**
  * Summarize every claim of a plan, run its `assess` (an `assess` that
- * throws gives an `inconclusive` assessment named `assess`), and write the
- * summaries in the given formats to `out` atomically.
+ * throws gives an `inconclusive` assessment named `assess`), adjust every
+ * check and fitted assessment of the run as one Holm–Bonferroni family,
+ * and write the summaries in the given formats to `out` atomically.
  *
  * With the `md` format, also write the figures under `<out>/figures/`
  * (`pass_rates.svg` and each claim's `figures`, drawn from its records in
@@ -171,5 +177,10 @@ export async function writeReports(
       summaryJson(summary, input.info),
     );
   }
-  return { ...summary, allOk: allOk(summary) };
+  // failures.md always, index.html with "html" (html_write.ts).
+  await (await import("./html_write.ts")).writeRunPages(out, {
+    ...input,
+    summary,
+  });
+  return { ...adjustFamily(summary), allOk: allOk(summary) };
 }

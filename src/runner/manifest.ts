@@ -1,25 +1,33 @@
 /**
- * `run.json`, the manifest of an output directory: the run parameters
- * (seed, profile, backend, trials override, claims with their constants and
+ * `run.json`, the manifest of an output directory: the layout version of
+ * the run folder (`schema_version`), the run parameters (seed, profile,
+ * backend, trials override, claims with their constants and
  * configurations, shard, plan size), written first, so that a directory
  * holding a different run is never reused; and the preparation of an output
  * directory for a run ({@linkcode prepareOutDir}).
+ *
+ * `schema_version` ({@linkcode SCHEMA_VERSION}) names the layout of the
+ * whole run folder (`run.json`, the trial files, the summaries); it changes
+ * when any of them changes in a way older code cannot read (CHANGELOG.md
+ * lists the versions). A folder of another version cannot be resumed or
+ * merged: {@linkcode readManifest} says so ({@linkcode SchemaVersionError}).
  *
  * @module
  */
 
 import { writeTextFileAtomic } from "./atomic_write.ts";
 import { RunConflictError, type RunNotice } from "./errors.ts";
+import { readJsonFile } from "./json_file.ts";
 import type { RunPlan } from "./plan.ts";
 import { inShard, type Shard } from "./shard.ts";
 import type { Profile } from "../claims/types.ts";
-import { errorMessage } from "../base/errors.ts";
+import { VERDICT_RULES } from "../stats/verdict_rules.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 /** The content of `run.json`. */
 export interface RunManifest {
-  /** Version of this file's layout. */
-  format: number;
+  /** Version of the run folder's layout ({@linkcode SCHEMA_VERSION}). */
+  schema_version: number;
   /** Run seed. */
   seed: number;
   /** Size profile. */
@@ -38,6 +46,8 @@ export interface RunManifest {
   }[];
   /** Plan size: all trials, and the trials of this shard. */
   plan: { total: number; inShard: number };
+  /** The verdict-rule constants the reports use (absent in older files). */
+  rules?: Record<string, number>;
 }
 
 /** The run parameters recorded in `run.json` besides the plan. */
@@ -54,8 +64,33 @@ export interface ManifestParams {
   shard: Shard | null;
 }
 
-/** The layout version of `run.json` this code writes and reads. */
-export const MANIFEST_FORMAT = 1;
+/**
+ * The layout version of the run folder this code writes and reads: 2 since
+ * `run.json`'s `format` field became `schema_version` (version 1 wrote
+ * `"format": 1`); see CHANGELOG.md.
+ */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * A `run.json` of another {@linkcode SCHEMA_VERSION}: the folder was
+ * written by other code and cannot be resumed or merged by this one.
+ */
+export class SchemaVersionError extends UsageError {
+  /** The schema version found (`null` when none could be read). */
+  readonly found: number | null;
+
+  /** A mismatch in the `run.json` at `path`. */
+  constructor(path: string, found: number | null) {
+    super(
+      `${path} has schema_version ${found ?? "unknown"}, but this code reads ` +
+        `and writes schema_version ${SCHEMA_VERSION} (see CHANGELOG.md): ` +
+        `the folder was written by other code and cannot be resumed or ` +
+        `merged by this one; rerun it into an empty directory`,
+    );
+    this.name = "SchemaVersionError";
+    this.found = found;
+  }
+}
 
 /** The files and directories of a run in its output directory. */
 const RUN_FILES = [
@@ -65,6 +100,9 @@ const RUN_FILES = [
   "summary.md",
   "summary.json",
   "timing.csv",
+  "provenance.json",
+  "failures.md",
+  "index.html",
   "figures",
 ];
 
@@ -86,7 +124,7 @@ export function manifestOf(
   params: ManifestParams,
 ): RunManifest {
   return {
-    format: MANIFEST_FORMAT,
+    schema_version: SCHEMA_VERSION,
     seed: params.seed,
     profile: params.profile,
     backend: params.backend,
@@ -103,6 +141,7 @@ export function manifestOf(
         plan.trials.filter((t) => inShard(t.index, params.shard ?? undefined))
           .length,
     },
+    rules: { ...VERDICT_RULES },
   };
 }
 
@@ -132,7 +171,7 @@ export function manifestDifferences(
   options: { ignoreShard?: boolean } = {},
 ): string[] {
   const fields: (keyof RunManifest)[] = [
-    "format",
+    "schema_version",
     "seed",
     "profile",
     "backend",
@@ -156,7 +195,7 @@ function isShardOrNull(s: unknown): boolean {
 function isManifest(value: unknown): value is RunManifest {
   const m = value as Partial<RunManifest> | null;
   return m !== null && typeof m === "object" &&
-    m.format === MANIFEST_FORMAT && typeof m.seed === "number" &&
+    m.schema_version === SCHEMA_VERSION && typeof m.seed === "number" &&
     (m.profile === "ci" || m.profile === "paper") &&
     typeof m.backend === "string" &&
     (m.trials === null || typeof m.trials === "number") &&
@@ -174,27 +213,45 @@ function isManifest(value: unknown): value is RunManifest {
 }
 
 /**
+ * The schema version a parsed `run.json` declares: its `schema_version`, 1
+ * for the `"format": 1` of version 1, or `null` when it declares none.
+ *
+ * @example
+ * ```ts
+ * import { schemaVersionOf } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(schemaVersionOf({ schema_version: 2 }), 2);
+ * assert.equal(schemaVersionOf({ format: 1 }), 1);
+ * assert.equal(schemaVersionOf([]), null);
+ * ```
+ */
+export function schemaVersionOf(value: unknown): number | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return null;
+  }
+  const m = value as { schema_version?: unknown; format?: unknown };
+  if (Number.isInteger(m.schema_version)) return m.schema_version as number;
+  if (m.format === 1) return 1;
+  return null;
+}
+
+/**
  * Read and check `<dir>/run.json`; `null` when the file does not exist.
- * Throws a {@linkcode UsageError} when it is not a run manifest.
+ * Throws a {@linkcode SchemaVersionError} when it declares another
+ * {@linkcode SCHEMA_VERSION}, and a {@linkcode UsageError} when it is not
+ * a run manifest.
  */
 export async function readManifest(dir: string): Promise<RunManifest | null> {
   const path = `${dir}/run.json`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${errorMessage(error)}`);
+  const value = await readJsonFile(path);
+  if (value === undefined) return null;
+  const version = schemaVersionOf(value);
+  if (version !== null && version !== SCHEMA_VERSION) {
+    throw new SchemaVersionError(path, version);
   }
   if (!isManifest(value)) {
     throw new UsageError(
-      `${path} is not a run.json of this suite (format ${MANIFEST_FORMAT})`,
+      `${path} is not a run.json of this suite (schema_version ${SCHEMA_VERSION})`,
     );
   }
   return value;

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
 import { RunConflictError, type RunNotice } from "./errors.ts";
 import {
-  MANIFEST_FORMAT,
   manifestDifferences,
   manifestOf,
   manifestText,
   prepareOutDir,
   readManifest,
+  SCHEMA_VERSION,
+  SchemaVersionError,
 } from "./manifest.ts";
 import { planRun } from "./plan.ts";
 import { UsageError } from "../base/usage_error.ts";
@@ -23,7 +24,7 @@ const plan = planRun(fakeClaims, { profile: "ci", seed: 7 });
 const manifest = manifestOf(plan, params);
 
 Deno.test("manifestOf records the run and the plan size", () => {
-  assert.equal(manifest.format, MANIFEST_FORMAT);
+  assert.equal(manifest.schema_version, SCHEMA_VERSION);
   assert.deepEqual(manifest.plan, { total: 27, inShard: 9 });
   assert.deepEqual(manifest.claims.map((c) => c.id), ["F1", "F2"]);
   assert.deepEqual(manifest.claims[1].configs, [
@@ -95,6 +96,40 @@ Deno.test("prepareOutDir refuses other runs and moves old trials aside", async (
         e instanceof RunConflictError && e.kind === "different-run" &&
         e.differences.join() === "seed",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a run.json of another schema_version cannot be resumed", async () => {
+  const dir = await Deno.makeTempDir();
+  const notify = () => {};
+  try {
+    const { schema_version: _, ...rest } = manifest;
+    const legacy = { format: 1, ...rest };
+    await Deno.writeTextFile(`${dir}/run.json`, JSON.stringify(legacy));
+    for (const resume of [true, false]) {
+      await assert.rejects(
+        () => prepareOutDir(dir, { manifest, resume, notify }),
+        (e) =>
+          e instanceof SchemaVersionError && e.found === 1 &&
+          /schema_version 1, but this code reads and writes schema_version 2/
+            .test(e.message) &&
+          /empty directory/.test(e.message),
+      );
+    }
+    await Deno.writeTextFile(
+      `${dir}/run.json`,
+      JSON.stringify({ ...manifest, schema_version: 3 }),
+    );
+    await assert.rejects(
+      () => readManifest(dir),
+      (e) => e instanceof SchemaVersionError && e.found === 3,
+    );
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)), {
+      ...manifest,
+      schema_version: 3,
+    }, "nothing is overwritten");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -2,7 +2,8 @@
  * Merging the output directories of a sharded run (`shard 1/N` … `N/N`)
  * into the output of the single-machine run: the same `run.json`, trial
  * files and `timing.csv`, byte for byte (the reports are written from what
- * {@linkcode mergeShardTrials} returns, by `src/report/`).
+ * {@linkcode mergeShardTrials} returns, by `src/report/`). Its
+ * `provenance.json` is the merge's own, with the shards' in `shards`.
  *
  * @module
  */
@@ -17,6 +18,12 @@ import {
   type RunManifest,
 } from "./manifest.ts";
 import { planRun, type RunPlan, taskKey } from "./plan.ts";
+import {
+  collectProvenance,
+  finishedProvenance,
+  readProvenance,
+  writeProvenance,
+} from "./provenance.ts";
 import { formatShard, inShard, type Shard } from "./shard.ts";
 import { readTimings, type Timing, writeTimings } from "./timing.ts";
 import { formatTrialCsv } from "./trial_csv.ts";
@@ -203,13 +210,16 @@ function readShardRecords(
  * {@linkcode UsageError} naming the directory and the problem (a
  * {@linkcode RunConflictError} for an incomplete shard or an `out` that
  * holds another run). Writes `run.json`, `trials/<claim>.csv` and
- * `timing.csv` as a single-machine run would.
+ * `timing.csv` as a single-machine run would, and `provenance.json` with
+ * the shards' provenance.
  */
 export async function mergeShardTrials(
   dirs: string[],
   out: string,
   options: { claims: ClaimSpec[] },
 ): Promise<MergedRun> {
+  const started = new Date();
+  const startMs = performance.now();
   const { first, byIndex } = await readShards(dirs);
   const { plan, manifest } = replan(first, options.claims);
   const existing = await readManifest(out);
@@ -238,5 +248,22 @@ export async function mergeShardTrials(
     );
   }
   await writeTimings(`${out}/timing.csv`, { trials: plan.trials, timings });
+  const own = await collectProvenance({
+    kind: "merge",
+    backend: manifest.backend,
+    workers: null,
+    started,
+  });
+  const shards = [];
+  for (const [, dir] of byIndex) {
+    shards.push({ dir, provenance: await readProvenance(dir) });
+  }
+  await writeProvenance(out, {
+    ...finishedProvenance(own, {
+      finished: new Date(),
+      elapsedSeconds: (performance.now() - startMs) / 1000,
+    }),
+    shards,
+  });
   return { manifest, plan, records, dirs: byIndex.map(([, dir]) => dir) };
 }

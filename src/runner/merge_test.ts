@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
 import { fakeWorkerModule } from "../../fixtures/run_options.ts";
 import { RunConflictError } from "./errors.ts";
+import { SchemaVersionError } from "./manifest.ts";
 import { mergeShardTrials } from "./merge.ts";
+import { readProvenance } from "./provenance.ts";
 import { runTrials } from "./run.ts";
 
 Deno.test("mergeShardTrials merges trial files, run.json and timing.csv", async () => {
@@ -42,7 +44,41 @@ Deno.test("mergeShardTrials merges trial files, run.json and timing.csv", async 
       );
     }
     const names = [...Deno.readDirSync(`${dir}/m`)].map((e) => e.name).sort();
-    assert.deepEqual(names, ["run.json", "timing.csv", "trials"]);
+    assert.deepEqual(names, [
+      "provenance.json",
+      "run.json",
+      "timing.csv",
+      "trials",
+    ]);
+    const provenance = await readProvenance(`${dir}/m`);
+    assert.equal(provenance?.kind, "merge");
+    assert.equal(provenance?.status, "finished");
+    assert.deepEqual(provenance?.shards?.map((s) => s.dir), [
+      `${dir}/s1`,
+      `${dir}/s2`,
+    ]);
+    assert.deepEqual(
+      provenance?.shards?.map((s) => s.provenance?.kind),
+      ["run", "run"],
+      "each shard's provenance is kept",
+    );
+
+    const legacy = `${dir}/s2/run.json`;
+    const manifest = JSON.parse(await Deno.readTextFile(legacy));
+    await Deno.writeTextFile(
+      legacy,
+      JSON.stringify({ ...manifest, schema_version: 1 }),
+    );
+    await assert.rejects(
+      () =>
+        mergeShardTrials([`${dir}/s1`, `${dir}/s2`], `${dir}/m3`, {
+          claims: fakeClaims,
+        }),
+      (e) =>
+        e instanceof SchemaVersionError && e.found === 1 &&
+        e.message.startsWith(`${legacy} has schema_version 1`),
+    );
+    await Deno.writeTextFile(legacy, JSON.stringify(manifest));
 
     const f1 = `${dir}/s1/trials/F1.csv`;
     const lines = (await Deno.readTextFile(f1)).split("\n");

@@ -4,8 +4,9 @@
  * (`manifest.ts`), runs the trials in the main thread or on Deno Workers
  * (`worker_pool.ts`, `scheduler.ts`, `worker.ts`), checks what each trial
  * returned (`normalize.ts`), writes the trial files (`trial_log.ts`,
- * `trial_csv.ts`, `trial_csv_parse.ts`) and `timing.csv` (`timing.ts`), and
- * merges the trial files of a sharded run (`merge.ts`). Its errors are data
+ * `trial_csv.ts`, `trial_csv_parse.ts`), `timing.csv` (`timing.ts`) and
+ * `provenance.json` (`provenance.ts`), and merges the trial files of a
+ * sharded run (`merge.ts`). Its errors are data
  * (`errors.ts`); the command line words them with flag names.
  *
  * The reports are written from what it returns, by `src/report/`.
@@ -37,7 +38,6 @@ export {
   type RunOptionName,
 } from "./errors.ts";
 export {
-  MANIFEST_FORMAT,
   manifestDifferences,
   manifestOf,
   type ManifestParams,
@@ -45,9 +45,28 @@ export {
   prepareOutDir,
   readManifest,
   type RunManifest,
+  SCHEMA_VERSION,
+  SchemaVersionError,
+  schemaVersionOf,
 } from "./manifest.ts";
+export { readJsonFile } from "./json_file.ts";
 export { type MergedRun, mergeShardTrials } from "./merge.ts";
 export { asExpected, errorResult, normalizeResult } from "./normalize.ts";
+export {
+  CODE_ROOT,
+  type CollectOptions,
+  collectProvenance,
+  finishedProvenance,
+  gitCommitTime,
+  type GitState,
+  gitState,
+  type OpenBlasInfo,
+  type Provenance,
+  PROVENANCE_FILE,
+  readProvenance,
+  resumedProvenance,
+  writeProvenance,
+} from "./provenance.ts";
 export {
   claimChecks,
   type ClaimPlan,
@@ -102,6 +121,7 @@ export {
   type FindConfigOptions,
   type InitMessage,
   type TrialMessage,
+  workerInit,
   type WorkerModule,
   type WorkerReply,
 } from "./worker.ts";

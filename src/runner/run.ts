@@ -7,7 +7,9 @@
  * file is rewritten sorted, so that it does not depend on completion order.
  *
  * Files written under the output directory: `run.json` (`manifest.ts`),
- * `trials/<claim>.csv` (`trial_csv.ts`) and `timing.csv` (`timing.ts`).
+ * `trials/<claim>.csv` (`trial_csv.ts`), `timing.csv` (`timing.ts`) and
+ * `provenance.json` (`provenance.ts`, written at the start and again at the
+ * end).
  * The reports are written from what {@linkcode runTrials} returns
  * (`src/report/`).
  *
@@ -18,6 +20,13 @@ import { RunConflictError, type RunNotice, RunOptionError } from "./errors.ts";
 import { manifestOf, prepareOutDir } from "./manifest.ts";
 import { asExpected, errorResult, normalizeResult } from "./normalize.ts";
 import { type PlannedTrial, planRun, type RunPlan, taskKey } from "./plan.ts";
+import {
+  collectProvenance,
+  finishedProvenance,
+  readProvenance,
+  resumedProvenance,
+  writeProvenance,
+} from "./provenance.ts";
 import { runOnPool } from "./worker_pool.ts";
 import type { TrialOutcome } from "./scheduler.ts";
 import { inShard, type Shard } from "./shard.ts";
@@ -209,6 +218,16 @@ export async function runTrials(options: RunTrialsOptions): Promise<TrialRun> {
 
   const mine = plan.trials.filter((t) => inShard(t.index, options.shard));
   const { logs, records } = openTrialLogs(out, { plan, mine, resume, notify });
+  const provenance = resumedProvenance(
+    await collectProvenance({
+      kind: "run",
+      backend: options.backend,
+      workers: Math.max(1, options.workers),
+      started,
+    }),
+    resume ? await readProvenance(out) : null,
+  );
+  await writeProvenance(out, provenance);
   const timingPath = `${out}/timing.csv`;
   const timings: Timing[] = resume ? await readTimings(timingPath) : [];
   const done = new Set(records.map((r) => taskKey(r.task)));
@@ -274,11 +293,16 @@ export async function runTrials(options: RunTrialsOptions): Promise<TrialRun> {
     );
   }
   await writeTimings(timingPath, { trials: mine, timings });
+  const elapsedSeconds = (performance.now() - startMs) / 1000;
+  await writeProvenance(
+    out,
+    finishedProvenance(provenance, { finished: new Date(), elapsedSeconds }),
+  );
   return {
     plan,
     mine,
     records,
     started: started.toISOString(),
-    elapsedSeconds: (performance.now() - startMs) / 1000,
+    elapsedSeconds,
   };
 }

@@ -3,6 +3,7 @@ import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
 import { fakeWorkerModule } from "../../fixtures/run_options.ts";
 import { RunConflictError, type RunNotice, RunOptionError } from "./errors.ts";
 import { readManifest } from "./manifest.ts";
+import { readProvenance } from "./provenance.ts";
 import { checkRunOptions, runTrials, type RunTrialsOptions } from "./run.ts";
 import { readTrialFile } from "./trial_csv_parse.ts";
 
@@ -23,7 +24,7 @@ function options(
   };
 }
 
-Deno.test("runTrials writes run.json, the trial files and timing.csv only", async () => {
+Deno.test("runTrials writes run.json, the trial files, timing.csv and provenance.json only", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const run = await runTrials(options(dir, { trials: 2 }));
@@ -33,8 +34,18 @@ Deno.test("runTrials writes run.json, the trial files and timing.csv only", asyn
     assert.ok(run.elapsedSeconds >= 0);
     assert.ok(!Number.isNaN(Date.parse(run.started)));
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-    assert.deepEqual(names, ["run.json", "timing.csv", "trials"]);
+    assert.deepEqual(names, [
+      "provenance.json",
+      "run.json",
+      "timing.csv",
+      "trials",
+    ]);
     assert.equal((await readManifest(dir))?.trials, 2);
+    const provenance = await readProvenance(dir);
+    assert.equal(provenance?.status, "finished");
+    assert.equal(provenance?.backend, "cpu");
+    assert.equal(provenance?.workers, 1);
+    assert.equal(provenance?.started, run.started);
     const f1 = readTrialFile(`${dir}/trials/F1.csv`, {
       tolerateTruncation: false,
     });
@@ -76,6 +87,9 @@ Deno.test("runTrials reports conflicts and notices as data", async () => {
     assert.deepEqual(notices.map((n) => [n.kind, n.path]), [
       ["dropped-partial-line", f2],
     ]);
+    const resumed = await readProvenance(dir);
+    assert.equal(resumed?.previous?.length, 1, "the first session is kept");
+    assert.equal(resumed?.previous?.[0].status, "finished");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -6,7 +6,9 @@
  * 1. `init` (module URL, backend, profile, trials override, parameter
  *    overrides as data): the worker imports the module (which exports
  *    `claims: ClaimSpec[]` and optionally `initWorker(backend)`), calls
- *    `initWorker`, applies the parameter overrides to the claims
+ *    `initWorker` (the suite's own backend set-up, `initWorker` of
+ *    `backend/init_worker.ts`, when the module exports none), applies the
+ *    parameter overrides to the claims
  *    (`withParamOverrides`) and answers `ready` or `init-error`.
  * 2. `trial` (a task): the worker runs the claim's `runTrial` on the
  *    task's configuration and answers `result` (with the wall time) or
@@ -68,6 +70,27 @@ export interface WorkerModule {
   claims: ClaimSpec[];
   /** Optional backend initialization, called once before the first trial. */
   initWorker?: (backend: string) => void | Promise<void>;
+}
+
+/**
+ * The backend set-up of a worker module: its own `initWorker`, or the
+ * suite's (`backend/init_worker.ts`) when it exports none, so that a claims
+ * module of one's own runs on the run's backend without knowing about it.
+ *
+ * @example
+ * ```ts
+ * import { workerInit } from "./worker.ts";
+ * import assert from "node:assert/strict";
+ * const own = () => {};
+ * assert.equal(await workerInit({ claims: [], initWorker: own }), own);
+ * assert.equal(typeof await workerInit({ claims: [] }), "function");
+ * ```
+ */
+export async function workerInit(
+  mod: WorkerModule,
+): Promise<(backend: string) => void | Promise<void>> {
+  if (typeof mod.initWorker === "function") return mod.initWorker;
+  return (await import("../backend/init_worker.ts")).initWorker;
 }
 
 /** Where {@linkcode findConfig} looks a configuration up. */
@@ -134,9 +157,7 @@ function serve(): void {
           throw new Error(`${message.module} does not export "claims"`);
         }
         const overrides = message.overrides ?? {};
-        if (typeof mod.initWorker === "function") {
-          await mod.initWorker(message.backend);
-        }
+        await (await workerInit(mod))(message.backend);
         claims = mod.claims.map((c) => withParamOverrides(c, overrides));
         lookup = {
           profile: message.profile,

@@ -7,11 +7,12 @@
  */
 
 import { runAll, type Runner, type TrialOutcome } from "./scheduler.ts";
-import type {
-  InitMessage,
-  TrialMessage,
-  WorkerModule,
-  WorkerReply,
+import {
+  type InitMessage,
+  type TrialMessage,
+  workerInit,
+  type WorkerModule,
+  type WorkerReply,
 } from "./worker.ts";
 import type { ClaimConfig, ClaimSpec, TrialTask } from "../claims/types.ts";
 import { errorMessage } from "../base/errors.ts";
@@ -145,7 +146,8 @@ export interface PoolOptions {
 /**
  * Run `tasks` on `workers` Deno Workers (each initialized with the worker
  * module, backend and overrides), or, with at most one worker, in the main
- * thread after calling the worker module's `initWorker` (if any). A failing
+ * thread after calling the worker module's `initWorker` (the suite's own
+ * when it exports none; see `workerInit`). A failing
  * initialization throws `worker initialization failed: …`.
  */
 export async function runOnPool(
@@ -170,14 +172,12 @@ export async function runOnPool(
   } else if (tasks.length > 0) {
     if (workerModule !== undefined) {
       const mod = await import(workerModule.href) as WorkerModule;
-      if (typeof mod.initWorker === "function") {
-        try {
-          await mod.initWorker(options.init.backend);
-        } catch (error) {
-          throw new Error(
-            `worker initialization failed: ${errorMessage(error)}`,
-          );
-        }
+      try {
+        await (await workerInit(mod))(options.init.backend);
+      } catch (error) {
+        throw new Error(
+          `worker initialization failed: ${errorMessage(error)}`,
+        );
       }
     }
     const runner = inProcessRunner(options.lookup);

@@ -1,12 +1,17 @@
 /**
  * Pass rates as binomial proportions: confidence intervals (Wilson score and
- * exact Clopper–Pearson) and the one-sided Fisher exact test used to compare
- * a current pass rate with a baseline.
+ * exact Clopper–Pearson), the one-sided exact binomial tests of a pass rate
+ * against a fixed rate (the p-value of a check's verdict), and the one-sided
+ * Fisher exact test used to compare a current pass rate with a baseline.
  *
  * @module
  */
 
-import { checkConfidence, checkPassedTrials } from "./checks.ts";
+import {
+  checkConfidence,
+  checkPassedTrials,
+  checkProbability,
+} from "./checks.ts";
 import { normalQuantile } from "./quantiles.ts";
 import { inverseRegularizedIncompleteBeta, logGamma } from "./special.ts";
 
@@ -119,6 +124,75 @@ function logChoose(n: number, k: number): number {
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
 
+/** Σ exp(t) over log terms, summed relative to the largest, capped at 1. */
+function sumOfExps(logTerms: number[]): number {
+  let largest = -Infinity;
+  for (const term of logTerms) largest = Math.max(largest, term);
+  if (largest === -Infinity) return 0;
+  let sum = 0;
+  for (const term of logTerms) sum += Math.exp(term - largest);
+  return Math.min(1, Math.exp(largest) * sum);
+}
+
+/** P(X = k) for X ~ Binomial(n, p), in log space (exact at p = 0 and 1). */
+function logBinomialPmf(k: number, n: number, p: number): number {
+  if (p === 0) return k === 0 ? 0 : -Infinity;
+  if (p === 1) return k === n ? 0 : -Infinity;
+  return logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+}
+
+/** Check a pass count and a rate; the sum of the pmf over `from..to`. */
+function binomialSum(
+  count: PassCount,
+  range: { p: number; from: number; to: number },
+): number {
+  checkPassedTrials(["passed", count.passed], ["trials", count.trials]);
+  checkProbability("p", range.p);
+  const terms: number[] = [];
+  for (let k = range.from; k <= range.to; k++) {
+    terms.push(logBinomialPmf(k, count.trials, range.p));
+  }
+  return sumOfExps(terms);
+}
+
+/**
+ * One-sided exact binomial test of H0 "the pass rate is at most `p`"
+ * against "it is above": the p-value `P(X ≥ passed)` for X ~
+ * Binomial(trials, p), summed term by term in log space. It is 1 when
+ * `passed = 0`; all trials passing gives `p^trials`.
+ *
+ * @example
+ * ```ts
+ * import { binomialUpperTail } from "./proportions.ts";
+ * import assert from "node:assert/strict";
+ * // 20 of 20 at a target rate of 0.8: 0.8^20 ≈ 0.0115.
+ * assert.ok(Math.abs(binomialUpperTail({ passed: 20, trials: 20 }, 0.8) - 0.8 ** 20) < 1e-15);
+ * ```
+ */
+export function binomialUpperTail(count: PassCount, p: number): number {
+  const tail = binomialSum(count, { p, from: count.passed, to: count.trials });
+  return count.passed === 0 ? 1 : tail;
+}
+
+/**
+ * One-sided exact binomial test of H0 "the pass rate is at least `p`"
+ * against "it is below": the p-value `P(X ≤ passed)` for X ~
+ * Binomial(trials, p). It is 1 when `passed = trials`; no trial passing
+ * gives `(1 - p)^trials`.
+ *
+ * @example
+ * ```ts
+ * import { binomialLowerTail } from "./proportions.ts";
+ * import assert from "node:assert/strict";
+ * // A control passing 0 of 30 times against a ceiling of 0.2: 0.8^30 ≈ 0.0012.
+ * assert.ok(Math.abs(binomialLowerTail({ passed: 0, trials: 30 }, 0.2) - 0.8 ** 30) < 1e-15);
+ * ```
+ */
+export function binomialLowerTail(count: PassCount, p: number): number {
+  const tail = binomialSum(count, { p, from: 0, to: count.passed });
+  return count.passed === count.trials ? 1 : tail;
+}
+
 /**
  * One-sided Fisher exact test of H1 "the current pass rate is lower than the
  * baseline pass rate". Conditioning on the margins of the 2×2 table
@@ -166,9 +240,5 @@ export function fisherExactLowerTail(
         logChoose(totalFailed, currentTrials - x) - logDenominator,
     );
   }
-  let largest = -Infinity;
-  for (const term of logTerms) largest = Math.max(largest, term);
-  let sum = 0;
-  for (const term of logTerms) sum += Math.exp(term - largest);
-  return Math.min(1, Math.exp(largest) * sum);
+  return sumOfExps(logTerms);
 }

@@ -6,6 +6,8 @@ import {
 } from "../../fixtures/assert_close.ts";
 import { Rng } from "../model/rng.ts";
 import {
+  binomialLowerTail,
+  binomialUpperTail,
   clopperPearsonInterval,
   fisherExactLowerTail,
   type PassCount,
@@ -157,5 +159,88 @@ Deno.test("fisherExactLowerTail", async (t) => {
       () => fisherExactLowerTail(count([19, 20]), count([10.5, 20])),
       /currentPassed must be a non-negative integer/,
     );
+  });
+});
+
+/** P(Bin(n, num/den) in [from, to]) exactly, with BigInt arithmetic. */
+function binomialReference(
+  n: number,
+  rate: { num: number; den: number; from: number; to: number },
+): number {
+  const { num, den, from, to } = rate;
+  let numerator = 0n;
+  for (let j = from; j <= to; j++) {
+    numerator += choose(n, j) * BigInt(num) ** BigInt(j) *
+      BigInt(den - num) ** BigInt(n - j);
+  }
+  return tinyRatio(numerator, BigInt(den) ** BigInt(n));
+}
+
+/** A ratio of BigInts as a double with full relative precision, however small. */
+function tinyRatio(numerator: bigint, denominator: bigint): number {
+  if (numerator === 0n) return 0;
+  const bits = (x: bigint) => x.toString(2).length;
+  const shift = Math.max(0, bits(denominator) - bits(numerator) + 64);
+  return Number((numerator << BigInt(shift)) / denominator) / 2 ** shift;
+}
+
+Deno.test("binomial tails", async (t) => {
+  await t.step("hand-computed values", () => {
+    // 20/20 at a target of 0.8: 0.8^20; a control 0/30 at the ceiling 0.2: 0.8^30.
+    assertRelClose(
+      binomialUpperTail(count([20, 20]), 0.8),
+      0.011529215046068483,
+      1e-13,
+    );
+    assertRelClose(
+      binomialLowerTail(count([0, 30]), 0.2),
+      0.0012379400392853823,
+      1e-13,
+    );
+    // P(X ≥ 9 | 10, 1/2) = (C(10,9) + C(10,10)) / 2^10 = 11/1024.
+    assertRelClose(binomialUpperTail(count([9, 10]), 0.5), 11 / 1024, 1e-14);
+    // P(X ≤ 1 | 20, 0.2) = 0.8^20 + 20·0.2·0.8^19 = 4.8·0.8^19.
+    assertRelClose(
+      binomialLowerTail(count([1, 20]), 0.2),
+      4.8 * 0.8 ** 19,
+      1e-13,
+    );
+    assertClose(binomialUpperTail(count([2, 3]), 0.5), 0.5, 1e-15);
+  });
+  await t.step("against exact sums", () => {
+    for (const n of [1, 7, 30, 100]) {
+      for (const [num, den] of [[1, 5], [4, 5], [1, 2], [19, 20]]) {
+        for (let k = 0; k <= n; k += Math.max(1, Math.floor(n / 7))) {
+          const upper = binomialReference(n, { num, den, from: k, to: n });
+          const lower = binomialReference(n, { num, den, from: 0, to: k });
+          const where = `n=${n} p=${num}/${den} k=${k}`;
+          assertRelClose(
+            binomialUpperTail(count([k, n]), num / den),
+            upper,
+            1e-11,
+            where,
+          );
+          assertRelClose(
+            binomialLowerTail(count([k, n]), num / den),
+            lower,
+            1e-11,
+            where,
+          );
+        }
+      }
+    }
+  });
+  await t.step("edges: no trials, all or none passing, p at 0 or 1", () => {
+    assert.equal(binomialUpperTail(count([0, 0]), 0.8), 1);
+    assert.equal(binomialLowerTail(count([0, 0]), 0.2), 1);
+    assert.equal(binomialUpperTail(count([0, 12]), 0.3), 1);
+    assert.equal(binomialLowerTail(count([12, 12]), 0.3), 1);
+    assert.equal(binomialUpperTail(count([1, 5]), 0), 0);
+    assert.equal(binomialLowerTail(count([4, 5]), 1), 0);
+    assert.equal(binomialUpperTail(count([5, 5]), 1), 1);
+  });
+  await t.step("bad arguments throw", () => {
+    assert.throws(() => binomialUpperTail(count([3, 2]), 0.5), /exceed/);
+    assert.throws(() => binomialLowerTail(count([1, 2]), 1.5), /p must be/);
   });
 });

@@ -1,11 +1,16 @@
 /**
- * Quantile functions of the standard normal and Student-t distributions.
+ * Quantile functions of the standard normal and Student-t distributions,
+ * and the Student-t distribution function (for the p-value of a fitted
+ * slope).
  *
  * @module
  */
 
 import { checkProbability } from "./checks.ts";
-import { inverseRegularizedIncompleteBeta } from "./special.ts";
+import {
+  inverseRegularizedIncompleteBeta,
+  regularizedIncompleteBeta,
+} from "./special.ts";
 
 /**
  * Quantile (inverse CDF) of the standard normal distribution, by Wichura's
@@ -111,4 +116,33 @@ export function studentTQuantile(p: number, df: number): number {
     t = Math.sqrt((df * y) / (1 - y));
   }
   return upper ? t : -t;
+}
+
+/**
+ * Distribution function P(T ≤ t) of Student's t with `df` degrees of
+ * freedom, from `P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2)`. It is 0 at
+ * `-Infinity`, 1 at `Infinity`, and the normal distribution function is
+ * not used for `df = Infinity` (a `RangeError`, as for `df ≤ 0` or a NaN
+ * `t`).
+ *
+ * @example
+ * ```ts
+ * import { studentTCdf } from "./quantiles.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(studentTCdf(2.228138852, 10) - 0.975) < 1e-9);
+ * assert.equal(studentTCdf(0, 3), 0.5);
+ * ```
+ */
+export function studentTCdf(t: number, df: number): number {
+  if (!(df > 0) || !Number.isFinite(df)) {
+    throw new RangeError(`df must be finite and positive, got ${df}`);
+  }
+  if (Number.isNaN(t)) throw new RangeError("t must be a number, got NaN");
+  if (t === Infinity) return 1;
+  if (t === -Infinity) return 0;
+  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), {
+    a: df / 2,
+    b: 0.5,
+  });
+  return t < 0 ? tail : 1 - tail;
 }

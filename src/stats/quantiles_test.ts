@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertClose, assertRelClose } from "../../fixtures/assert_close.ts";
-import { normalQuantile, studentTQuantile } from "./quantiles.ts";
+import { normalQuantile, studentTCdf, studentTQuantile } from "./quantiles.ts";
 
 Deno.test("normalQuantile", async (t) => {
   await t.step("reference values", () => {
@@ -63,5 +63,32 @@ Deno.test("studentTQuantile", async (t) => {
     assertClose(studentTQuantile(0.975, 1e7), normalQuantile(0.975), 1e-6);
     assert.equal(studentTQuantile(0.975, Infinity), normalQuantile(0.975));
     assert.throws(() => studentTQuantile(0.975, 0), RangeError);
+  });
+});
+
+Deno.test("studentTCdf", async (t) => {
+  await t.step("closed forms at df = 1 and df = 2", () => {
+    for (const x of [-7, -1, -0.25, 0, 0.5, 1, 3]) {
+      // Cauchy: 1/2 + atan(t)/π; df = 2: 1/2 + t / (2√(2 + t²)).
+      assertClose(studentTCdf(x, 1), 0.5 + Math.atan(x) / Math.PI, 1e-14);
+      assertClose(
+        studentTCdf(x, 2),
+        0.5 + x / (2 * Math.sqrt(2 + x * x)),
+        1e-14,
+      );
+    }
+  });
+  await t.step("inverts studentTQuantile", () => {
+    for (const df of [3, 10, 57]) {
+      for (const p of [0.001, 0.05, 0.3, 0.975]) {
+        assertClose(studentTCdf(studentTQuantile(p, df), df), p, 1e-12);
+      }
+    }
+  });
+  await t.step("infinite t and bad arguments", () => {
+    assert.equal(studentTCdf(Infinity, 4), 1);
+    assert.equal(studentTCdf(-Infinity, 4), 0);
+    assert.throws(() => studentTCdf(1, 0), /df/);
+    assert.throws(() => studentTCdf(NaN, 3), /NaN/);
   });
 });

@@ -1,12 +1,13 @@
 /**
- * Ordinary least squares with a Student-t confidence interval on the slope.
+ * Ordinary least squares with a Student-t confidence interval on the slope,
+ * and the one-sided t-test p-value of the slope.
  *
  * @module
  */
 
 import { checkConfidence } from "./checks.ts";
 import { mean } from "./descriptive.ts";
-import { studentTQuantile } from "./quantiles.ts";
+import { studentTCdf, studentTQuantile } from "./quantiles.ts";
 import type { Interval } from "./proportions.ts";
 
 /** Result of an ordinary least-squares fit `y ≈ intercept + slope · x`. */
@@ -104,4 +105,39 @@ export function linearFit(
     rSquared,
     n,
   };
+}
+
+/** Options of {@linkcode slopePValue}. */
+export interface SlopeTestOptions {
+  /** The alternative: the slope is `less` or `greater` than `value`. */
+  alternative: "less" | "greater";
+  /** The slope under H0 (default 0). */
+  value?: number;
+}
+
+/**
+ * One-sided t-test p-value of a fitted slope: with `t = (slope − value) /
+ * slopeStdErr` and n − 2 degrees of freedom, `P(T ≤ t)` for the
+ * alternative `less` and `P(T ≥ t)` for `greater`. A perfect fit (standard
+ * error 0) gives 0 when the slope is on the alternative's side, else 1.
+ *
+ * @example
+ * ```ts
+ * import { linearFit, slopePValue } from "./regression.ts";
+ * import assert from "node:assert/strict";
+ * const fit = linearFit([1, 2, 3, 4, 5], [5.1, 3.9, 3.2, 1.8, 1.1]);
+ * assert.ok(slopePValue(fit, { alternative: "less" }) < 0.001);
+ * assert.ok(slopePValue(fit, { alternative: "greater" }) > 0.999);
+ * ```
+ */
+export function slopePValue(fit: LinearFit, options: SlopeTestOptions): number {
+  const { alternative, value = 0 } = options;
+  const difference = fit.slope - value;
+  if (fit.slopeStdErr === 0) {
+    const onSide = alternative === "less" ? difference < 0 : difference > 0;
+    return onSide ? 0 : 1;
+  }
+  const t = difference / fit.slopeStdErr;
+  const below = studentTCdf(t, fit.n - 2);
+  return alternative === "less" ? below : 1 - below;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertClose } from "../../fixtures/assert_close.ts";
-import { linearFit } from "./regression.ts";
+import { linearFit, slopePValue } from "./regression.ts";
 
 Deno.test("linearFit", async (t) => {
   await t.step("exact lines", () => {
@@ -38,5 +38,29 @@ Deno.test("linearFit", async (t) => {
       () => linearFit([1, 2, 3], [1, 2, 3], { confidence: 1 }),
       RangeError,
     );
+  });
+});
+
+Deno.test("slopePValue", async (t) => {
+  await t.step("three points worked by hand (df = 1, a Cauchy t)", () => {
+    // x = 0,1,2, y = 0,1,3: slope 3/2, SSE 1/6, se = √(1/12), t = 3√3.
+    const fit = linearFit([0, 1, 2], [0, 1, 3]);
+    const tStat = 3 * Math.sqrt(3);
+    assertClose(fit.slope / fit.slopeStdErr, tStat, 1e-12);
+    const greater = 0.5 - Math.atan(tStat) / Math.PI;
+    assertClose(slopePValue(fit, { alternative: "greater" }), greater, 1e-12);
+    assertClose(slopePValue(fit, { alternative: "less" }), 1 - greater, 1e-12);
+    // Against a slope of 3/2 itself: t = 0.
+    assertClose(
+      slopePValue(fit, { alternative: "less", value: 1.5 }),
+      0.5,
+      1e-12,
+    );
+  });
+  await t.step("a perfect fit is 0 or 1", () => {
+    const fit = linearFit([0, 1, 2, 3], [3, 2, 1, 0]);
+    assert.equal(slopePValue(fit, { alternative: "less" }), 0);
+    assert.equal(slopePValue(fit, { alternative: "greater" }), 1);
+    assert.equal(slopePValue(fit, { alternative: "less", value: -1 }), 1);
   });
 });
