@@ -17,6 +17,7 @@
  */
 
 import assert from "node:assert/strict";
+import { failureNote, readRunFailures } from "./failures.ts";
 import { runClaims } from "./pipeline.ts";
 import { reachText } from "./summary_md.ts";
 import { pValueText, rateText } from "./verdict.ts";
@@ -72,6 +73,8 @@ export function claimTest(
       backend: Deno.env.get("CLAIMS_BACKEND") ?? "auto",
       formats: ["csv", "md"],
     });
+    // Failing trials with their replay commands, named in a failing step.
+    const failures = await readRunFailures(out, { claims: [claim] });
     for (const row of outcome.rows) {
       await t.step(`${row.check} (expect ${row.expect})`, () => {
         assert.ok(
@@ -82,7 +85,8 @@ export function claimTest(
             `${row.verdict}, p ${pValueText(row.pValue)}, Holm p ` +
             `${pValueText(row.pAdjusted)}, adjusted ${row.adjustedVerdict}, ` +
             `expected ${row.expect}; significance reachable: ` +
-            `${reachText(row)} (report: ${out})`,
+            `${reachText(row)} (report: ${out})` +
+            (row.okAdjusted ? "" : `\n${failureNote(failures, row)}`),
         );
       });
     }

@@ -42,6 +42,33 @@ Deno.test("claimTest runs a claim and makes one step per check and assessment", 
   }
 });
 
+Deno.test("a failing step names the failing trials with replay commands", async () => {
+  const out = await Deno.makeTempDir();
+  const { failures, context } = recordingContext();
+  // F2 with an unreachable target: its `small` check must fail.
+  const solver = fakeClaims[1];
+  const strict = {
+    ...solver,
+    configs: (profile: "ci" | "paper") =>
+      solver.configs(profile).map((c) => ({
+        ...c,
+        checks: c.checks.map((k) => ({ ...k, target: 0.99 })),
+      })),
+  };
+  try {
+    await claimTest(strict, { out, workerModule: fakeWorkerModule })(context);
+    const small = failures.find((f) => f.startsWith("small"));
+    assert.ok(small !== undefined, "F2 small fails at target 0.99");
+    assert.match(small, /F2 small: \d+ of \d+ trials/);
+    assert.match(
+      small,
+      /deno task replay --claim F2 --config "n=\d" --trial \d+ --seed 1/,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
 Deno.test("claimTest runs a claim and asserts each check's expected verdict", async (t) => {
   assert.equal(DEFAULT_SEED, 1);
   const out = await Deno.makeTempDir();
