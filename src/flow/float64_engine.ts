@@ -52,7 +52,6 @@ import {
   type EngineOptions,
   firstLayerSquaredNorms,
   type FlowData,
-  type FlowForm,
   type NeuronNorms,
   pairedDot,
   resolveForm,
