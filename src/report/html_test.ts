@@ -217,8 +217,12 @@ Deno.test("readRunFolder draws the committed paper report from its files", async
   const paper = new URL("../../reports/paper", import.meta.url).pathname;
   const input = await readRunFolder(paper);
   const summary = JSON.parse(await Deno.readTextFile(`${paper}/summary.json`));
+  const svgs: string[] = [];
+  for await (const e of Deno.readDir(`${paper}/figures`)) {
+    if (e.name.endsWith(".svg")) svgs.push(e.name);
+  }
   assert.equal(input.figures[0].file, "pass_rates.svg");
-  assert.equal(input.figures.length, 7);
+  assert.equal(input.figures.length, svgs.length, "one figure per SVG file");
   assert.deepEqual(
     input.failures.map((f) => `${f.claim} ${f.check.name}`),
     summary.rows.map((r: { claim: string; check: string }) =>
@@ -226,12 +230,15 @@ Deno.test("readRunFolder draws the committed paper report from its files", async
     ),
     "one drill-down per check of summary.json",
   );
-  const c3 = input.failures.find((f) =>
-    f.check.name === "gradient_flow_benign"
-  );
-  assert.equal(c3?.against, 7, "the 7 misses of C3 in the paper run");
-  assert.match(c3?.shown[0].replay ?? "", /--profile paper$/);
+  // Every check with trials against its expectation shows paper replays.
+  const against = input.failures.filter((f) => f.against > 0);
+  for (const f of against) {
+    assert.match(f.shown[0].replay, /--profile paper$/);
+  }
   assert.ok(input.files.includes("trials/C4.csv"));
   const page = htmlReport(input);
-  assert.equal((page.match(/<figure class="figure"/g) ?? []).length, 7);
+  assert.equal(
+    (page.match(/<figure class="figure"/g) ?? []).length,
+    svgs.length,
+  );
 });
