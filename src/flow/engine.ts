@@ -276,9 +276,24 @@ function logLogistic(q: number): number {
   return Math.log(Math.log1p(Math.exp(-q)));
 }
 
+/**
+ * softplus(s) = log(1 + e^s), stable for all s.
+ *
+ * @example
+ * ```ts
+ * import { softplus } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(softplus(0) - Math.LN2) < 1e-15);
+ * assert.equal(softplus(1000), 1000);
+ * ```
+ */
+export function softplus(s: number): number {
+  return Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s)));
+}
+
 /** log σ(-q) = -softplus(q), stable for all q. */
 function logSigmoidNeg(q: number): number {
-  return -(Math.max(q, 0) + Math.log1p(Math.exp(-Math.abs(q))));
+  return -softplus(q);
 }
 
 /**

@@ -63,6 +63,7 @@ import {
   type OpenBlas,
   type SgemmOptions,
 } from "../backend/openblas.ts";
+import { transposeInto } from "../model/network.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 
 /**
@@ -183,16 +184,6 @@ export function chooseProducts(
   return { products: "typescript", gemm: gemm64 };
 }
 
-/** The transpose of a rows×(length/rows) row-major matrix. */
-function transpose64(a: Float64Array, rows: number): Float64Array {
-  const cols = a.length / rows;
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  }
-  return out;
-}
-
 /**
  * Build the float64 engine for `data` from `init` (see the module doc and
  * {@linkcode StepEngine} for the protocol); `options.form` and
@@ -226,7 +217,7 @@ export function createFloat64Engine(
   const P0 = span ? new Float64Array(n * m) : null;
   if (P0 !== null) gemm(X, w0, { m: n, n: m, k: d, c: P0, transB: true });
   const P = P0?.slice() ?? null;
-  const Wt = span ? null : transpose64(w0, m);
+  const Wt = span ? null : transposeInto(w0, m, new Float64Array(w0.length));
   const D = span || gram ? null : new Float64Array(d * m);
   const w0Squared = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -338,7 +329,7 @@ export function createFloat64Engine(
         w = w0.slice();
         gemm(At!, X, { m, n: d, k: n, c: w, transA: true, beta: 1 });
       } else {
-        w = transpose64(Wt!, d);
+        w = transposeInto(Wt!, d, new Float64Array(Wt!.length));
       }
       return { d, m, w, b: b.slice(), v: v.slice() };
     },

@@ -56,7 +56,7 @@
  * @module
  */
 
-import { logAddExp, SPAN_REFRESH_EVERY } from "./engine.ts";
+import { logAddExp, softplus, SPAN_REFRESH_EVERY } from "./engine.ts";
 import { chooseProducts, type ProductKind } from "./float64_engine.ts";
 import type { FlowOptions, FlowResult, FlowStatus } from "./gradient_flow.ts";
 import type { Rng } from "../model/rng.ts";
@@ -162,11 +162,6 @@ export interface MulticlassLossWeights {
   coefficientDotOutput: number;
   /** min_i min_{l≠c_i} (f_{c_i} − f_l)(x_i). */
   minMargin: number;
-}
-
-/** log(1 + e^s), stable for all s. */
-function softplus(s: number): number {
-  return Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s)));
 }
 
 /** log softplus(s) = log log(1 + e^s), stable for all s. */

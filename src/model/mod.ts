@@ -55,6 +55,7 @@ export {
   parameterGradients,
   parameterNormSquared,
   tensorPreActivations,
+  transposeInto,
   transposeRows,
 } from "./network.ts";
 export { hashString, Rng, type TrialId, trialSeed } from "./rng.ts";

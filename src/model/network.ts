@@ -32,11 +32,30 @@ export function transposeRows(
   a: ArrayLike<number>,
   rows: number,
 ): Float32Array {
+  return transposeInto(a, rows, new Float32Array(a.length));
+}
+
+/**
+ * Write the transpose of a rows×cols row-major matrix (cols = length/rows)
+ * into `out` (cols×rows) and return it; the element type is `out`'s.
+ *
+ * @example
+ * ```ts
+ * import { transposeInto } from "./network.ts";
+ * import assert from "node:assert/strict";
+ * const t = transposeInto([1, 2, 3, 4, 5, 6], 2, new Float64Array(6));
+ * assert.deepEqual(Array.from(t), [1, 4, 2, 5, 3, 6]);
+ * ```
+ */
+export function transposeInto<T extends Float32Array | Float64Array>(
+  a: ArrayLike<number>,
+  rows: number,
+  out: T,
+): T {
   const cols = a.length / rows;
   if (!Number.isInteger(cols)) {
     throw new RangeError(`array of length ${a.length} has no ${rows} rows`);
   }
-  const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
   }
