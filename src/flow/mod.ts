@@ -62,3 +62,5 @@ export {
 } from "./float64_engine.ts";
 // The k-output network on the multiclass logistic loss (C6's control).
 export * from "./multiclass.ts";
+// The polynomial-ReLU network without biases (C8, Min & Vidal's follow-up).
+export * from "./prelu_flow.ts";
