@@ -26,7 +26,10 @@ import type { ClaimSpec } from "./types.ts";
 /** The worker hook: workers call it with the run's backend before their first trial. */
 export { initWorker } from "../backend/init_worker.ts";
 
-/** All claims, in the paper's order, then the negative regime N1. */
+/**
+ * All claims, in the paper's order, then the negative regime N1, then the
+ * follow-up's claim C8 (beyond the paper).
+ */
 export const claims: ClaimSpec[] = [
   (await import("./c1_implicit_bias.ts")).c1,
   (await import("./c2_generalization.ts")).c2,
@@ -36,6 +39,7 @@ export const claims: ClaimSpec[] = [
   (await import("./c6_mechanism.ts")).c6,
   (await import("./c7_scaling.ts")).c7,
   (await import("./n1_broken_hypotheses.ts")).n1,
+  (await import("./c8_prelu_robustness.ts")).c8,
 ].map(withInstanceValidation);
 
 /**

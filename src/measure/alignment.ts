@@ -15,6 +15,9 @@
  * - {@linkcode meanAlignments}: max_j cos(w_r, μ_j), the alignment with the
  *   best individual mean: ≈ 1/√k_y for an averaging neuron, ≈ 1 for a
  *   per-cluster one (the reason the one-label-per-cluster control fails);
+ * - {@linkcode clusterCoverage}: the best individual mean of each significant
+ *   neuron and how many clusters a neuron of the right sign covers (C8's
+ *   one-neuron-per-cluster check);
  * - {@linkcode initialAlignments}: cos(w_r, w_r(0)), how much of a neuron
  *   is still its random start (≈ 0 after the small-initialization dynamics,
  *   large in the lazy regime of a large initialization);
@@ -257,6 +260,69 @@ export function meanAlignments(
     }
     return best;
   });
+}
+
+/** Result of {@linkcode clusterCoverage}. */
+export interface ClusterCoverage {
+  /** max_j cos(w_r, μ_j) of each significant neuron, in neuron order. */
+  cosines: number[];
+  /** The cluster j reaching that maximum, per significant neuron. */
+  clusters: number[];
+  /**
+   * Clusters j that some significant neuron aligns with at cosine ≥
+   * `options.alignment` and votes for with the right sign (c_r = y_j).
+   */
+  covered: number;
+}
+
+/**
+ * One neuron per cluster, measured (C8): for each significant neuron its
+ * best individual mean (as {@linkcode meanAlignments}), and how many of the
+ * k clusters are covered by a neuron aligned with their mean at cosine ≥
+ * `alignment` that votes for the cluster's label. The pReLU prediction is
+ * every cosine ≈ 1 and every cluster covered; an averaging network has
+ * cosines ≈ 1/√k_y and covers none at a high threshold.
+ *
+ * @example
+ * ```ts
+ * import { clusterCoverage, neuronVotes } from "./alignment.ts";
+ * import assert from "node:assert/strict";
+ * const model = {
+ *   d: 2, k: 2, clusterMeans: new Float64Array([1, 0, 0, 1]),
+ *   clusterLabels: new Int8Array([1, -1]),
+ * };
+ * const net = { d: 2, m: 2, w: [2, 0, 0, 1], b: [0, 0], v: [1, -1] };
+ * const c = clusterCoverage(neuronVotes(net), model, { significance: 0.1, alignment: 0.9 });
+ * assert.deepEqual(c, { cosines: [1, 1], clusters: [0, 1], covered: 2 });
+ * ```
+ */
+export function clusterCoverage(
+  votes: NeuronVotes,
+  model: Pick<ClusterModel, "d" | "k" | "clusterMeans" | "clusterLabels">,
+  options: AlignmentOptions & { alignment: number },
+): ClusterCoverage {
+  const { d, w, classes } = votes;
+  const { k, clusterMeans, clusterLabels } = model;
+  if (model.d !== d) {
+    throw new RangeError(`means have d=${model.d}, network d=${d}`);
+  }
+  const cosines: number[] = [];
+  const clusters: number[] = [];
+  const covered = new Set<number>();
+  for (const r of significantNeurons(votes, options)) {
+    const wr = row(w, { r, d });
+    let best = -Infinity, which = -1;
+    for (let j = 0; j < k; j++) {
+      const c = cosine(wr, clusterMeans.subarray(j * d, (j + 1) * d));
+      if (c > best) [best, which] = [c, j];
+    }
+    cosines.push(best);
+    clusters.push(which);
+    if (best >= options.alignment && classes[r] === clusterLabels[which]) {
+      covered.add(which);
+    }
+  }
+  return { cosines, clusters, covered: covered.size };
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  clusterCoverage,
   cosine,
   initialAlignments,
   inputGradientAt,
@@ -114,4 +115,46 @@ Deno.test("inputGradientAt and rowCosines", () => {
   assert.ok(Math.abs(cos[2] - Math.SQRT1_2) < 1e-15);
   assert.deepEqual(rowCosines([3, 4], [3, 4]), [1]);
   assert.throws(() => rowCosines([1, 2, 3], [1, 0]), /multiple/);
+});
+
+Deno.test("clusterCoverage: per-cluster neurons cover every cluster, averaging ones none", () => {
+  const d = 4;
+  const model = {
+    d,
+    k: 4,
+    clusterMeans: new Float64Array([
+      ...[2, 0, 0, 0],
+      ...[0, 2, 0, 0],
+      ...[0, 0, 2, 0],
+      ...[0, 0, 0, 2],
+    ]),
+    clusterLabels: new Int8Array([1, 1, -1, -1]),
+  };
+  const perCluster = {
+    d,
+    m: 4,
+    w: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    b: [0, 0, 0, 0],
+    v: [1, 1, -1, -1],
+  };
+  const options = { significance: 0.1, alignment: 0.9 };
+  const one = clusterCoverage(neuronVotes(perCluster), model, options);
+  assert.equal(one.covered, 4);
+  assert.deepEqual(one.clusters, [0, 1, 2, 3]);
+  // A neuron on the wrong side of its cluster's label covers nothing.
+  const flipped = { ...perCluster, v: [-1, 1, -1, -1] };
+  assert.equal(
+    clusterCoverage(neuronVotes(flipped), model, options).covered,
+    3,
+  );
+  const averaging = {
+    d,
+    m: 2,
+    w: [1, 1, 0, 0, 0, 0, 1, 1],
+    b: [0, 0],
+    v: [1, -1],
+  };
+  const avg = clusterCoverage(neuronVotes(averaging), model, options);
+  assert.equal(avg.covered, 0);
+  avg.cosines.forEach((c) => assert.ok(Math.abs(c - Math.SQRT1_2) < 1e-12));
 });

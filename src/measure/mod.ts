@@ -47,6 +47,8 @@ export {
   cosine,
   initialAlignments,
   inputGradientAt,
+  type ClusterCoverage,
+  clusterCoverage,
   meanAlignments,
   neuronAlignments,
   neuronClassAlignments,

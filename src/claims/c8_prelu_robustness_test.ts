@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import {
+  c8,
+  c8Configs,
+  c8Constants,
+  c8Trial,
+  certifiedThreshold,
+} from "./c8_prelu_robustness.ts";
+import { MIN_TRIALS } from "./criteria.ts";
+import { initBackend } from "../backend/backends.ts";
+
+Deno.test("certifiedThreshold sits between F's interval bound and √(d/k)", () => {
+  for (const k of [10, 20, 40]) {
+    const perCluster = 1 / (1 + Math.cbrt(k / 2));
+    const relu = 1 / Math.sqrt(k);
+    const c = certifiedThreshold(k, 3);
+    assert.ok(
+      relu < c && c < perCluster,
+      `k=${k}: ${relu} < ${c} < ${perCluster}`,
+    );
+    assert.ok(Math.abs(c * c - perCluster * relu) < 1e-15);
+  }
+});
+
+Deno.test("C8 configurations: enough trials, twins and controls shadow predictions", () => {
+  for (const profile of ["ci", "paper"] as const) {
+    const configs = c8Configs(profile);
+    for (const config of configs) {
+      assert.ok(config.trials >= MIN_TRIALS);
+      const names = config.checks.map((c) => c.name);
+      assert.equal(new Set(names).size, names.length);
+      for (const check of config.checks) {
+        if (check.expect === "fails") {
+          const of = config.checks.find((c) => c.name === check.twinOf);
+          assert.ok(of !== undefined && of.role === "prediction", check.name);
+        }
+        assert.ok(check.margin !== undefined, `${check.name} has a margin`);
+      }
+    }
+  }
+  assert.deepEqual(
+    Object.keys(c8.constantReasons ?? {}).sort(),
+    Object.keys(c8Constants).sort(),
+  );
+});
+
+Deno.test("a small C8 trial runs, fills every margin column and is replayable", async () => {
+  await initBackend("cpu");
+  const [full] = c8Configs("ci");
+  const config = {
+    ...full,
+    key: "d=60,k=6,n=60,m=16",
+    params: {
+      ...full.params,
+      d: 60,
+      k: 6,
+      n: 60,
+      m: 16,
+      nTest: 60,
+      attackPoints: 8,
+    },
+  };
+  const result = c8Trial(5, config);
+  assert.equal(result.status, "ok", result.reason);
+  for (const check of config.checks) {
+    assert.equal(typeof result.checks[check.name], "boolean", check.name);
+    const measured = result.values[check.margin!.measured];
+    assert.equal(typeof measured, "number", check.margin!.measured);
+  }
+  // On the planted regime the pReLU network is per-cluster, the twin is not.
+  assert.equal(result.checks.neurons_per_cluster, true);
+  assert.equal(result.checks.twin_relu_neurons_per_cluster, false);
+  assert.deepEqual(c8Trial(5, config), result);
+});
