@@ -115,3 +115,19 @@ Deno.test("inputGradientAt and rowCosines", () => {
   assert.deepEqual(rowCosines([3, 4], [3, 4]), [1]);
   assert.throws(() => rowCosines([1, 2, 3], [1, 0]), /multiple/);
 });
+
+Deno.test("inputGradientAt honours the power (against the fixture's gradient)", () => {
+  const rng = new Rng(44);
+  for (const power of [2, 3, 1.5]) {
+    const net = { ...randomNetwork(rng, { d: 5, m: 7 }), power };
+    for (let trial = 0; trial < 10; trial++) {
+      const x = rng.normalArray(5);
+      const got = inputGradientAt(net, x), want = referenceGradient(net, x);
+      for (let t = 0; t < 5; t++) {
+        assert.ok(
+          Math.abs(got[t] - want[t]) <= 1e-12 * (1 + Math.abs(want[t])),
+        );
+      }
+    }
+  }
+});
