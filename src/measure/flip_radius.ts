@@ -27,7 +27,12 @@
  * kink and the scale at which the remaining neurons become proportional),
  * until a bound shows y·f > 0 forever, or after
  * {@linkcode FLIP_MAX_OCTAVES} octaves (then there is no flip, `Infinity`).
- * Cost O(m·(m + FLIP_SUBDIVISIONS)) per line at most.
+ * A piece (or octave) on which a lower bound of y·f is positive is not
+ * scanned: each term v_r y relu(a_r + t·c_r)^p is monotone in t, so its
+ * smaller end value bounds it, and a positive sum of those proves there is
+ * no crossing (the scan would find none; this only saves time). Cost: the
+ * sort, then O(m) per evaluation of y·f, two per skipped piece and
+ * FLIP_SUBDIVISIONS (plus about 40 for a bisection) per scanned one.
  *
  * What this finds for p ≠ 1: the first crossing up to the subdivision. If
  * y·f dips to ≤ 0 and back to > 0 inside one sub-interval (a pair of roots
@@ -268,10 +273,21 @@ export function flipRadiusAlong(
   );
 }
 
+/** label·f on a piece where the active neurons do not change. */
+interface SignedLine {
+  /** label·f(t). */
+  value(t: number): number;
+  /** A lower bound on label·f over [from, to] (see {@linkcode signedLine}). */
+  lowerBound(from: number, to: number): number;
+}
+
 /**
  * label·f(t) = Σ_{r ∈ active} q_r relu(a_r + t·c_r)^p with q_r = label·v_r,
  * over the neurons listed in `active` (each clamped at 0, so a neuron at
- * its kink adds nothing whatever the rounding of a_r + t·c_r).
+ * its kink adds nothing whatever the rounding of a_r + t·c_r), and a lower
+ * bound on it over an interval: each term is monotone in t (relu(·)^p is
+ * non-decreasing and a_r + t·c_r linear), so it is smallest at an end,
+ * q_r relu(min z_r)^p for q_r > 0 and q_r relu(max z_r)^p for q_r < 0.
  */
 function signedLine(
   at: {
@@ -281,15 +297,27 @@ function signedLine(
     power: number;
   },
   active: readonly number[],
-): (t: number) => number {
+): SignedLine {
   const { offsets, slopes, q, power } = at;
-  return (t) => {
-    let s = 0;
-    for (const r of active) {
-      const z = offsets[r] + t * slopes[r];
-      if (z > 0) s += q[r] * z ** power;
-    }
-    return s;
+  return {
+    value(t) {
+      let s = 0;
+      for (const r of active) {
+        const z = offsets[r] + t * slopes[r];
+        if (z > 0) s += q[r] * z ** power;
+      }
+      return s;
+    },
+    lowerBound(from, to) {
+      let s = 0;
+      for (const r of active) {
+        const z0 = offsets[r] + from * slopes[r];
+        const z1 = offsets[r] + to * slopes[r];
+        const z = q[r] > 0 ? Math.min(z0, z1) : Math.max(z0, z1);
+        if (z > 0) s += q[r] * z ** power;
+      }
+      return s;
+    },
   };
 }
 
@@ -315,14 +343,19 @@ function bisectCrossing(
 /**
  * The first crossing of g on [from, to] seen on a grid of
  * {@linkcode FLIP_SUBDIVISIONS} equal sub-intervals (g(from) > 0), bisected;
- * null when g > 0 at every grid point.
+ * null when g > 0 at every grid point. A span whose lower bound is
+ * positive has no crossing and is not scanned (the scan would find none:
+ * the result is the same, at two evaluations instead of
+ * {@linkcode FLIP_SUBDIVISIONS}).
  */
 function crossingOn(
-  g: (t: number) => number,
+  line: SignedLine,
   span: { from: number; to: number },
 ): number | null {
   const { from, to } = span;
   if (!(to > from)) return null;
+  if (line.lowerBound(from, to) > 0) return null;
+  const g = (t: number) => line.value(t);
   const h = (to - from) / FLIP_SUBDIVISIONS;
   let left = from;
   for (let i = 1; i <= FLIP_SUBDIVISIONS; i++) {
@@ -361,7 +394,7 @@ function powerFlipRadius(
     }
   }
   const g = signedLine({ offsets, slopes, q, power }, active);
-  if (!(g(0) > 0)) return 0;
+  if (!(g.value(0) > 0)) return 0;
   kinks.sort((i, j) => times[i] - times[j]);
   let t0 = 0;
   for (const r of kinks) {
@@ -401,7 +434,7 @@ function powerFlipRadius(
  * margin for rounding), g > 0 for every later u, and there is no flip.
  */
 function tailCrossing(
-  g: (t: number) => number,
+  g: SignedLine,
   at: {
     offsets: ArrayLike<number>;
     slopes: ArrayLike<number>;
@@ -430,7 +463,7 @@ function tailCrossing(
   if (scale === 0) {
     // Every growing neuron starts at 0 here: g = K + (P − N)·u^p exactly.
     if (!(lead < 0)) return Infinity;
-    scale = (g(start) / -lead) ** (1 / power);
+    scale = (g.value(start) / -lead) ** (1 / power);
   }
   // Rounding margin of the bound L(u) (float64 sums of m terms).
   const margin = 1e-9;
