@@ -6,6 +6,11 @@
  * the fused step itself (hand-derived gradients, plain and span forms) is
  * run by a {@linkcode FlowEngine} (`./engine.ts`).
  *
+ * The engines' gradients are the ReLU network's: {@linkcode gradientFlow}
+ * and {@linkcode createFlowEngine} throw a RangeError for an initialization
+ * with an activation power p ≠ 1 (`NetworkWeights.power`) rather than train
+ * a ReLU network from it.
+ *
  * ‖θ‖² is tracked with scalars only: by 2-homogeneity ⟨θ, -∇L/L⟩ = 2Σ c_i N_i,
  * so ‖θ + hD‖² = ‖θ‖² + 4hΣc_iN_i + h²‖D‖²; it is recomputed exactly every
  * `renormEvery` steps.
@@ -78,7 +83,7 @@ import {
   type Float64Engine,
 } from "./float64_engine.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
-import { type NetworkWeights } from "../model/weights.ts";
+import { type NetworkWeights, requireRelu } from "../model/weights.ts";
 
 // Re-exported so that imports of these names from the driver keep working
 // (the root `mod.ts` exports this module); they live in `./engine.ts`.
@@ -334,6 +339,7 @@ export function createFlowEngine(
   init: NetworkWeights<Float32Array>,
   options: FlowEngineOptions = {},
 ): FlowEngine {
+  requireRelu(init, "createFlowEngine");
   const choice = options.engine ?? "auto";
   const kind = choice === "auto" ? autoEngine() : choice;
   return ENGINE_FACTORIES[kind](data, init, { form: options.form });
@@ -464,6 +470,7 @@ export function gradientFlow(
   init: NetworkWeights<Float32Array>,
   options: FlowOptions = {},
 ): FlowResult {
+  requireRelu(init, "gradientFlow");
   const {
     stepFraction = 0.02,
     maxSteps = 4000,

@@ -274,6 +274,10 @@ Deno.test("createFlowEngine builds the engine and form asked for", () => {
   }
   const bad = { ...data, d: 11 };
   assert.throws(() => createFlowEngine(bad, init), RangeError);
+  // The engines train the ReLU network only.
+  const cubic = { ...init, power: 3 };
+  assert.throws(() => createFlowEngine(data, cubic), /createFlowEngine/);
+  assert.throws(() => gradientFlow(data, cubic), /gradientFlow/);
 });
 
 Deno.test("statuses: not-separated, budget, margin-cap, diverged", async (t) => {

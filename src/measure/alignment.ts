@@ -31,7 +31,8 @@
  */
 
 import { classMeanSum, type ClusterModel } from "../model/data.ts";
-import { type NetworkWeights } from "../model/weights.ts";
+import { reluPowerSlope } from "../model/forward.ts";
+import { networkPower, type NetworkWeights } from "../model/weights.ts";
 
 /**
  * The cosine ⟨a, b⟩ / (‖a‖‖b‖) of two vectors of the same length (NaN when
@@ -355,7 +356,8 @@ export function initialAlignments(
 
 /**
  * The input gradient ∇_x N(x) = Σ_r v_r 1[⟨w_r, x⟩ + b_r > 0] w_r of a
- * two-layer ReLU network at one point, in float64 (relu'(0) = 0).
+ * two-layer ReLU network at one point, in float64 (relu'(0) = 0); with a
+ * power p ≠ 1, Σ_r v_r p·relu(⟨w_r, x⟩ + b_r)^(p−1) w_r.
  *
  * @example
  * ```ts
@@ -363,6 +365,7 @@ export function initialAlignments(
  * import assert from "node:assert/strict";
  * const net = { d: 2, m: 2, w: [1, 0, 0, 1], b: [0, -5], v: [2, 1] };
  * assert.deepEqual([...inputGradientAt(net, [1, 1])], [2, 0]);
+ * assert.deepEqual([...inputGradientAt({ ...net, power: 2 }, [3, 1])], [12, 0]);
  * ```
  */
 export function inputGradientAt(
@@ -370,6 +373,7 @@ export function inputGradientAt(
   x: ArrayLike<number>,
 ): Float64Array {
   const { d, m, w, b, v } = weights;
+  const power = networkPower(weights);
   if (x.length !== d) {
     throw new RangeError(`point has length ${x.length}, expected d=${d}`);
   }
@@ -378,7 +382,8 @@ export function inputGradientAt(
     let z = b[r];
     for (let t = 0; t < d; t++) z += w[r * d + t] * x[t];
     if (!(z > 0) || v[r] === 0) continue;
-    for (let t = 0; t < d; t++) out[t] += v[r] * w[r * d + t];
+    const coef = power === 1 ? v[r] : v[r] * reluPowerSlope(z, power);
+    for (let t = 0; t < d; t++) out[t] += coef * w[r * d + t];
   }
   return out;
 }

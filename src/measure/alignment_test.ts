@@ -157,4 +157,19 @@ Deno.test("clusterCoverage: per-cluster neurons cover every cluster, averaging o
   const avg = clusterCoverage(neuronVotes(averaging), model, options);
   assert.equal(avg.covered, 0);
   avg.cosines.forEach((c) => assert.ok(Math.abs(c - Math.SQRT1_2) < 1e-12));
+
+Deno.test("inputGradientAt honours the power (against the fixture's gradient)", () => {
+  const rng = new Rng(44);
+  for (const power of [2, 3, 1.5]) {
+    const net = { ...randomNetwork(rng, { d: 5, m: 7 }), power };
+    for (let trial = 0; trial < 10; trial++) {
+      const x = rng.normalArray(5);
+      const got = inputGradientAt(net, x), want = referenceGradient(net, x);
+      for (let t = 0; t < 5; t++) {
+        assert.ok(
+          Math.abs(got[t] - want[t]) <= 1e-12 * (1 + Math.abs(want[t])),
+        );
+      }
+    }
+  }
 });

@@ -38,11 +38,14 @@
  * and the flow's own multipliers λ_i ∝ -ℓ′(q_i) = σ(-q_i) (no fitting):
  * cos∠(θ, -∇L) and the residual sin∠(θ, -∇L) they leave.
  *
+ * ReLU networks only: {@linkcode approximateKkt} throws a RangeError for
+ * an activation power p ≠ 1 (`NetworkWeights.power`).
+ *
  * @module
  */
 
 import type { LabelledPoints } from "../model/data.ts";
-import { type NetworkWeights } from "../model/weights.ts";
+import { type NetworkWeights, requireRelu } from "../model/weights.ts";
 import {
   batchPreActivations,
   checkShapes,
@@ -322,6 +325,7 @@ export function approximateKkt(
   points: LabelledPoints,
   options: ApproximateKktOptions = {},
 ): ApproximateKktReport {
+  requireRelu(params, "approximateKkt");
   checkShapes(params, { ...points, gram: options.gram });
   const { m, d, w, b, v } = params;
   const { y } = points;

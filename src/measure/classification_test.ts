@@ -24,3 +24,24 @@ Deno.test("classificationError counts y·N ≤ 0 as an error", () => {
   // is on the wrong side.
   assert.equal(classificationError(weights, sample), 0.5);
 });
+
+Deno.test("classificationError honours the power", () => {
+  // N(x) = relu(x1)² − 2 relu(x2)²: at (3, 2) N = 1 > 0 but relu would give
+  // 3 − 4 < 0.
+  const weights = {
+    d: 2,
+    m: 2,
+    w: new Float32Array([1, 0, 0, 1]),
+    b: new Float32Array([0, 0]),
+    v: new Float32Array([1, -2]),
+  };
+  const sample = {
+    n: 1,
+    d: 2,
+    x: new Float32Array([3, 2]),
+    y: new Float32Array([1]),
+    cluster: new Int32Array(1),
+  };
+  assert.equal(classificationError(weights, sample), 1);
+  assert.equal(classificationError({ ...weights, power: 2 }, sample), 0);
+});

@@ -144,7 +144,8 @@ export interface WidthOptions {
 /**
  * The same network with zero neurons (w_r = 0, b_r = 0, v_r = 0) appended up
  * to width `width`: the same function, in the architecture of width
- * `width`. Throws a RangeError when `width` is below the network's width.
+ * `width` (with the same activation power, when the network has one).
+ * Throws a RangeError when `width` is below the network's width.
  *
  * @example
  * ```ts
@@ -174,7 +175,10 @@ export function padWidth(
   w.set(weights.w);
   b.set(weights.b);
   v.set(weights.v);
-  return { d, m: width, w, b, v };
+  const { power } = weights;
+  return power === undefined
+    ? { d, m: width, w, b, v }
+    : { d, m: width, w, b, v, power };
 }
 
 /** Options of {@linkcode oneClusterMemorizer}. */

@@ -211,3 +211,16 @@ Deno.test("the one-cluster memorizer fits the training set and errs on one clust
     RangeError,
   );
 });
+
+Deno.test("padWidth keeps the power of the network it pads", () => {
+  const net = {
+    d: 2,
+    m: 1,
+    w: new Float32Array([1, 0]),
+    b: new Float32Array([0]),
+    v: new Float32Array([1]),
+  };
+  assert.equal(padWidth({ ...net, power: 3 }, 3).power, 3);
+  assert.equal("power" in padWidth(net, 3), false);
+  assert.equal(networkOutput(padWidth({ ...net, power: 3 }, 3), [2, 0]), 8);
+});

@@ -38,13 +38,22 @@
  * q(f ≤ 0) ≥ α·p, a zero count bounds p); a zero is never reported as an
  * exact 0.
  *
+ * ReLU networks only: {@linkcode exactTestError} throws a RangeError for an
+ * activation power p ≠ 1 (`NetworkWeights.power`; its design-point search
+ * and error indicator are written for relu). {@linkcode noiseFactor} uses
+ * W alone and serves any power.
+ *
  * @module
  */
 
 import { loadOpenBlas, type OpenBlas } from "../backend/openblas.ts";
 import type { ClusterModel } from "../model/data.ts";
 import type { Rng } from "../model/rng.ts";
-import { checkWeights, type NetworkWeights } from "../model/weights.ts";
+import {
+  checkWeights,
+  type NetworkWeights,
+  requireRelu,
+} from "../model/weights.ts";
 import { clopperPearsonInterval } from "../stats/proportions.ts";
 import { normalQuantile } from "../stats/quantiles.ts";
 
@@ -482,6 +491,7 @@ export function exactTestError(
     );
   }
   checkWeights(weights);
+  requireRelu(weights, "exactTestError");
   const { d, k, clusterMeans, clusterLabels, sigma } = model;
   if (weights.d !== d) {
     throw new RangeError(`network has d=${weights.d}, model d=${d}`);

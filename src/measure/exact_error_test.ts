@@ -269,3 +269,10 @@ Deno.test("noiseProducts: OpenBLAS (float32) and the float64 loops agree", () =>
     RangeError,
   );
 });
+
+Deno.test("exactTestError refuses a power p ≠ 1", () => {
+  const rng = new Rng(9);
+  const model = clusterModel(rng, { d: 20, k: 2 });
+  const net = { ...robustNetwork(model), power: 2 };
+  assert.throws(() => exactTestError(net, model, { rng }), /exactTestError/);
+});

@@ -3,7 +3,9 @@
  * the exact distance to a sign flip of the network along a fixed attack
  * direction (C4's -y·Σ_j y_j μ_j), and optionally whether a random unit
  * direction flips it within a given radius (C4's control). Used by C4, C5,
- * C7 and N1.
+ * C7 and N1. A network with a power p ≠ 1 (activation relu(z)^p) is
+ * measured with `flipRadius`'s p ≠ 1 search (the first crossing up to its
+ * subdivision, see `flip_radius.ts`).
  *
  * The attack line of point i with label y is x_i + t·(-y·u) for the unit
  * direction u, so its slopes are -y·⟨w_r, u⟩, computed once for the network;
@@ -16,10 +18,10 @@
 import type { Instance } from "../model/instance.ts";
 import type { LabelledPoints } from "../model/data.ts";
 import { signedMeanSum } from "../model/data.ts";
-import { neuronSlopes } from "../model/forward.ts";
+import { neuronSlopes, outputFromPreActivations } from "../model/forward.ts";
 import { tensorPreActivations } from "../model/network.ts";
 import type { Rng } from "../model/rng.ts";
-import { type NetworkWeights } from "../model/weights.ts";
+import { networkPower, type NetworkWeights } from "../model/weights.ts";
 import { flipRadius } from "./flip_radius.ts";
 
 /**
@@ -100,6 +102,7 @@ export function measureFlips(
   options: FlipOptions,
 ): FlipMeasurements {
   const { d, m, v } = weights;
+  const power = networkPower(weights);
   const { x, y } = points;
   const { direction, scale, random } = options;
   const n = y.length;
@@ -121,14 +124,11 @@ export function measureFlips(
   };
   const offsets = new Float64Array(m);
   const along = new Float64Array(m);
-  const line = { offsets, slopes: along, outputWeights: v };
+  const line = { offsets, slopes: along, outputWeights: v, power };
   const maxRandom = random === undefined ? 0 : random.maxRatio * scale;
   for (let i = 0; i < n; i++) {
-    let output = 0;
-    for (let r = 0; r < m; r++) {
-      offsets[r] = z[i * m + r];
-      if (offsets[r] > 0) output += v[r] * offsets[r];
-    }
+    for (let r = 0; r < m; r++) offsets[r] = z[i * m + r];
+    const output = outputFromPreActivations(offsets, weights);
     const label = y[i];
     if (label * output <= 0) continue;
     for (let r = 0; r < m; r++) along[r] = -label * slopes[r];
@@ -143,7 +143,7 @@ export function measureFlips(
     out.randomFlips.push(
       Number.isFinite(
         flipRadius(
-          { offsets, slopes: slopesOfRandom, outputWeights: v },
+          { offsets, slopes: slopesOfRandom, outputWeights: v, power },
           label,
           {
             maxRadius: maxRandom,

@@ -81,3 +81,22 @@ Deno.test("flipsOnTestSet draws the random directions only when asked", () => {
   // The control used the instance's generator; the plain call did not.
   assert.notEqual(a.rng.uniform(), b.rng.uniform());
 });
+
+Deno.test("measureFlips honours the power: relu(x1)³ − relu(−x1)³ flips at |x1|", () => {
+  const weights = {
+    d: 2,
+    m: 2,
+    w: new Float32Array([1, 0, -1, 0]),
+    b: new Float32Array([0, 0]),
+    v: new Float32Array([1, -1]),
+    power: 3,
+  };
+  const points = {
+    x: new Float32Array([2, 5, -0.5, 1, 0, 3]),
+    y: new Float32Array([1, -1, 1]),
+  };
+  const flips = measureFlips(weights, points, { direction: [3, 0], scale: 1 });
+  assert.deepEqual(flips.indices, [0, 1]); // N = 0 at the third point
+  // Each crossing is the kink x1 = 0, where no neuron is active: exact.
+  assert.deepEqual(flips.ratios, [2, 0.5]);
+});

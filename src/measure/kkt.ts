@@ -12,12 +12,14 @@
  * s_ri = 1[z_ri > 0] (the Clarke subgradient choice 0 at the kink).
  *
  * Everything is plain TypeScript on row-major `Float64Array`s; no tensors.
+ * ReLU networks only: the functions that take the network's weights throw a
+ * RangeError for an activation power p ≠ 1 (`NetworkWeights.power`).
  *
  * @module
  */
 
 import type { LabelledPoints } from "../model/data.ts";
-import { type NetworkWeights } from "../model/weights.ts";
+import { type NetworkWeights, requireRelu } from "../model/weights.ts";
 
 /** Options of {@linkcode kktResidual}. */
 export interface KktOptions {
@@ -333,6 +335,7 @@ export function gradientGram(
   points: LabelledPoints,
   options: { gram?: Float64Array } = {},
 ): Float64Array {
+  requireRelu(params, "gradientGram");
   checkShapes(params, { ...points, gram: options.gram });
   const { x, y } = points;
   const z = batchPreActivations(params, x);
@@ -539,6 +542,7 @@ export function residualSquared(
   params: NetworkWeights,
   inputs: ResidualInputs,
 ): number {
+  requireRelu(params, "residualSquared");
   const { w, b, v, m, d } = params;
   const { x: xs, y, z, scale, lambda, activations } = inputs;
   const n = y.length;
@@ -634,6 +638,7 @@ export function kktResidual(
   points: LabelledPoints,
   options: KktOptions = {},
 ): KktReport {
+  requireRelu(params, "kktResidual");
   checkShapes(params, { ...points, gram: options.gram });
   const { w, b, v, m, d } = params;
   const { x, y } = points;

@@ -7,6 +7,7 @@ import {
   kktResidual,
   solveNonNegative,
 } from "./kkt.ts";
+import { approximateKkt } from "./approximate_kkt.ts";
 import { Rng } from "../model/rng.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { randomNetwork } from "../../fixtures/random_network.ts";
@@ -384,4 +385,12 @@ Deno.test("buildQ: explicit activations 1[z > 0] give the default Q", () => {
     buildQ(z, { ...inputs, scale: 1 }),
     gradientGram(net, { x, y }),
   );
+});
+
+Deno.test("the KKT measurements refuse a power p ≠ 1", () => {
+  const net = { ...randomNetwork(new Rng(6), { d: 3, m: 2 }), power: 2 };
+  const points = { x: [1, 0, 0, 0, 1, 0], y: [1, -1] };
+  assert.throws(() => kktResidual(net, points), /kktResidual/);
+  assert.throws(() => gradientGram(net, points), /gradientGram/);
+  assert.throws(() => approximateKkt(net, points), /approximateKkt/);
 });

@@ -23,13 +23,22 @@
  * - {@linkcode perturbInSpan}: a random perturbation of a network within
  *   the span of the training points, kept balanced (C1's near twin).
  *
+ * Power: {@linkcode margins} are y_i N(x_i) for any activation power p;
+ * the rest rests on the ReLU network's 2-homogeneity and neuron rescaling
+ * and throws a RangeError for p ≠ 1 (`NetworkWeights.power`).
+ *
  * @module
  */
 
 import type { ClusterModel, LabelledPoints } from "../model/data.ts";
 import { classMeanSum } from "../model/data.ts";
 import type { Rng } from "../model/rng.ts";
-import { checkWeights, type NetworkWeights } from "../model/weights.ts";
+import { outputFromPreActivations } from "../model/forward.ts";
+import {
+  checkWeights,
+  type NetworkWeights,
+  requireRelu,
+} from "../model/weights.ts";
 
 /** Normalized margin of a network, from {@linkcode homogeneousMargin}. */
 export interface HomogeneousMargin {
@@ -54,7 +63,8 @@ function incomingNorms(net: NetworkWeights): Float64Array {
 }
 
 /**
- * The margins y_i N(x_i) of every point, in float64.
+ * The margins y_i N(x_i) of every point, in float64 (with the network's
+ * power p, default 1).
  *
  * @example
  * ```ts
@@ -73,15 +83,14 @@ export function margins(
   const { x, y } = points;
   const n = y.length;
   const out = new Float64Array(n);
+  const z = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    let s = 0;
     for (let r = 0; r < m; r++) {
-      let z = 0;
-      for (let t = 0; t < d; t++) z += w[r * d + t] * x[i * d + t];
-      z += b[r];
-      if (z > 0) s += v[r] * z;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += w[r * d + t] * x[i * d + t];
+      z[r] = s + b[r];
     }
-    out[i] = y[i] * s;
+    out[i] = y[i] * outputFromPreActivations(z, { v, power: net.power });
   }
   return out;
 }
@@ -105,6 +114,7 @@ export function homogeneousMargin(
   net: NetworkWeights,
   points: LabelledPoints,
 ): HomogeneousMargin {
+  requireRelu(net, "homogeneousMargin");
   const q = margins(net, points);
   const norms = incomingNorms(net);
   let balancedNormSquared = 0;
@@ -136,6 +146,7 @@ export function balanceNeurons(
   net: NetworkWeights,
 ): NetworkWeights<Float64Array> {
   checkWeights(net);
+  requireRelu(net, "balanceNeurons");
   const { d, m } = net;
   const norms = incomingNorms(net);
   const w = new Float64Array(m * d);
@@ -235,6 +246,7 @@ export function perturbInSpan(
   points: LabelledPoints,
   options: PerturbOptions,
 ): NetworkWeights<Float64Array> {
+  requireRelu(net, "perturbInSpan");
   return inSpanPerturbation(net, points, options.rng)(options.size);
 }
 
@@ -264,6 +276,7 @@ export function inSpanPerturbation(
   rng: Rng,
 ): (size: number) => NetworkWeights<Float64Array> {
   checkWeights(net);
+  requireRelu(net, "inSpanPerturbation");
   const { d, m } = net;
   const { x, y } = points;
   const n = y.length;

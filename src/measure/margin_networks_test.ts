@@ -9,6 +9,7 @@ import {
   perturbInSpan,
 } from "./margin_networks.ts";
 import { clusterModel, sampleClusters } from "../model/data.ts";
+import { networkOutput } from "../model/forward.ts";
 import { Rng } from "../model/rng.ts";
 import { randomNetwork } from "../../fixtures/random_network.ts";
 
@@ -103,4 +104,27 @@ Deno.test("perturbInSpan: in the span, balanced, of the size asked for", () => {
   // The same draws give the same direction at every size.
   const move = inSpanPerturbation(net, points, new Rng(2));
   assert.deepEqual(move(0.05), moved);
+});
+
+Deno.test("margins honour the power; the homogeneity-based functions refuse it", () => {
+  const rng = new Rng(8);
+  const net = { ...randomNetwork(rng, { d: 4, m: 5 }), power: 3 };
+  const points = { x: rng.normalArray(6 * 4), y: [1, -1, 1, -1, 1, -1] };
+  const q = margins(net, points);
+  for (let i = 0; i < 6; i++) {
+    const out = networkOutput(net, points.x.subarray(i * 4, (i + 1) * 4));
+    assert.ok(
+      Math.abs(q[i] - points.y[i] * out) <= 1e-12 * (1 + Math.abs(out)),
+    );
+  }
+  assert.throws(() => homogeneousMargin(net, points), /homogeneousMargin/);
+  assert.throws(() => balanceNeurons(net), /balanceNeurons/);
+  assert.throws(
+    () => perturbInSpan(net, points, { rng, size: 0.1 }),
+    /perturbInSpan/,
+  );
+  assert.throws(
+    () => inSpanPerturbation(net, points, rng),
+    /inSpanPerturbation/,
+  );
 });

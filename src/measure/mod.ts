@@ -2,8 +2,10 @@
  * The measure layer: what the claims measure on a network, in plain float64
  * arithmetic unless said otherwise.
  *
- * - `flip_radius.ts`: the exact distance to a sign flip along a line.
- * - `certified_radius.ts`: a sound certified l2 radius (interval bound).
+ * - `flip_radius.ts`: the exact distance to a sign flip along a line (for
+ *   the activation relu(z)^p with p ≠ 1: up to a named subdivision).
+ * - `certified_radius.ts`: a sound certified l2 radius (interval bound),
+ *   for any power p ≥ 1.
  * - `flips.ts`: flip radii over a whole test set along C4's direction, and
  *   the random-direction control.
  * - `alignment.ts`: cosines of neurons with the class mean sums, single
@@ -60,6 +62,7 @@ export {
 // The one-label-per-cluster network: induced classifier, brackets, twins.
 export * from "./multiclass.ts";
 export {
+  CERTIFIED_BISECTION_TOLERANCE,
   certifiedRadii,
   certifiedRadius,
   certifiedRadiusAt,
@@ -88,6 +91,9 @@ export {
   PIVOT_TOLERANCE,
 } from "./exact_error.ts";
 export {
+  FLIP_BISECTION_TOLERANCE,
+  FLIP_MAX_OCTAVES,
+  FLIP_SUBDIVISIONS,
   flipRadius,
   flipRadiusAlong,
   type FlipRadiusOptions,

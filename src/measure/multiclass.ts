@@ -48,6 +48,11 @@
  * builds C6's twin, the one-neuron-per-cluster network on the training
  * sample's cluster means ({@linkcode sampleClusterNetwork}).
  *
+ * ReLU only: the k-output weights have no activation power, and the
+ * functions here that evaluate them throw a RangeError when handed weights
+ * that carry a `power` other than 1 (a one-output `NetworkWeights` spread
+ * into them, say), rather than drop it.
+ *
  * @module
  */
 
@@ -66,7 +71,7 @@ import type {
 } from "../model/data.ts";
 import type { Instance } from "../model/instance.ts";
 import type { Rng } from "../model/rng.ts";
-import type { NetworkWeights } from "../model/weights.ts";
+import { type NetworkWeights, requireRelu } from "../model/weights.ts";
 import { inputGradientAt, type NeuronVotes } from "./alignment.ts";
 import { AttackBatch } from "./attacks/batch.ts";
 import {
@@ -97,6 +102,7 @@ export function pairNetwork(
   weights: AnyMulticlass,
   pair: { from: number; to: number },
 ): NetworkWeights {
+  requireRelu(weights, "pairNetwork");
   const { d, m, k, w, b, v } = weights;
   const { from, to } = pair;
   for (const l of [from, to]) {
@@ -127,6 +133,7 @@ export function readoutNetwork(
   weights: AnyMulticlass,
   labels: ArrayLike<number>,
 ): NetworkWeights<Float64Array> {
+  requireRelu(weights, "readoutNetwork");
   const { d, m, k, w, b, v } = weights;
   if (labels.length !== k) {
     throw new RangeError(`${labels.length} labels for k=${k} outputs`);
@@ -316,6 +323,7 @@ export function inducedCertifiedRadius(
   point: LabelledPoint,
   options: InducedOptions,
 ): number {
+  requireRelu(weights, "inducedCertifiedRadius");
   const { labels } = options;
   const a = preActivations(weights, point.x);
   const f = outputsFrom(weights, a);
@@ -383,6 +391,7 @@ export function inducedFlipAlong(
   probe: LabelledPoint & { direction: ArrayLike<number> },
   options: InducedOptions,
 ): number {
+  requireRelu(weights, "inducedFlipAlong");
   const { d, m, k, w, v } = weights;
   const { labels } = options;
   const { label, direction } = probe;
@@ -457,6 +466,7 @@ export function isInducedFlip(
   probe: LabelledPoint & { perturbation: ArrayLike<number> },
   options: InducedOptions,
 ): boolean {
+  requireRelu(weights, "isInducedFlip");
   const { x, perturbation: z, label } = probe;
   const moved = Float64Array.from(x, (xi, t) => xi + z[t]);
   const f = multiclassOutputs(weights, moved);
@@ -567,6 +577,7 @@ export function bracketInducedRadii(
   points: LabelledPoints,
   options: InducedBracketOptions,
 ): InducedBrackets {
+  requireRelu(weights, "bracketInducedRadii");
   const { d, k } = weights;
   const { labels, targets, pairsPerPoint = Infinity } = options;
   const n = points.y.length;
@@ -681,6 +692,7 @@ export function inducedGradients(
   points: LabelledPoints,
   options: InducedOptions,
 ): Float64Array {
+  requireRelu(weights, "inducedGradients");
   const { d } = weights;
   const n = points.y.length;
   const out = new Float64Array(n * d);

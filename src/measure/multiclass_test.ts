@@ -330,3 +330,54 @@ Deno.test("oneLabelPerClusterNetwork: trains on the clusters, the induced classi
   assert.deepEqual([...again.weights.v], [...net.weights.v]);
   assert.deepEqual(again.brackets, net.brackets);
 });
+
+Deno.test("the multiclass measurements refuse weights that carry a power p ≠ 1", () => {
+  const relu = {
+    d: 2,
+    m: 2,
+    k: 2,
+    w: [1, 0, 0, 1],
+    b: [0, 0],
+    v: [1, 0, 0, 1],
+  };
+  const net = { ...relu, power: 3 };
+  const labels = { labels: [1, -1] };
+  const point = { x: [2, 0], label: 1 };
+  const cases: [string, () => unknown][] = [
+    ["pairNetwork", () => pairNetwork(net, { from: 0, to: 1 })],
+    ["readoutNetwork", () => readoutNetwork(net, [1, -1])],
+    [
+      "inducedCertifiedRadius",
+      () => inducedCertifiedRadius(net, point, labels),
+    ],
+    [
+      "inducedFlipAlong",
+      () => inducedFlipAlong(net, { ...point, direction: [-1, 1] }, labels),
+    ],
+    [
+      "isInducedFlip",
+      () => isInducedFlip(net, { ...point, perturbation: [0, 0] }, labels),
+    ],
+    [
+      "bracketInducedRadii",
+      () => bracketInducedRadii(net, { x: [2, 0], y: [1] }, labels),
+    ],
+    [
+      "inducedGradients",
+      () => inducedGradients(net, { x: [2, 0], y: [1] }, labels),
+    ],
+  ];
+  for (const [name, call] of cases) {
+    assert.throws(
+      call,
+      (e: unknown) => e instanceof RangeError && e.message.startsWith(name),
+      name,
+    );
+  }
+  // Power 1 written out is the ReLU network: accepted.
+  const one = { ...relu, power: 1 };
+  assert.equal(
+    inducedCertifiedRadius(one, point, labels),
+    inducedCertifiedRadius(relu, point, labels),
+  );
+});

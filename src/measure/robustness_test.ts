@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../backend/backends.ts";
 import { Rng } from "../model/rng.ts";
-import { exactCases, randomCase } from "../../fixtures/attack_cases.ts";
+import {
+  exactCases,
+  randomCase,
+  singleNeuronCase,
+} from "../../fixtures/attack_cases.ts";
 import { randomUnitVector } from "./flips.ts";
 import {
   atLeastQuantile,
@@ -94,4 +98,28 @@ Deno.test("share quantiles decide 'at least a share' exactly", () => {
   assert.ok(Number.isNaN(atMostQuantile([], 0.9)));
   assert.throws(() => atMostQuantile([1], 0), /share/);
   assert.deepEqual(ratios([2, 4], [1, 0]), [2]);
+});
+
+Deno.test("robustnessOf a cubic network: brackets the exact radius, no violation", () => {
+  // The single-neuron case of exactCases(11) (its seed 12), cubed: every
+  // point has the label y = sign(v), and −y·u = −w for u = y·w.
+  const c = singleNeuronCase(new Rng(12), { d: 30, count: 12, power: 3 });
+  const y = c.points.y[0];
+  const report = robustnessOf(c.weights, c.points, {
+    targets: c.targets,
+    direction: c.weights.w.map((wt) => y * wt),
+    randomDirections: [randomUnitVector(new Rng(3), 30)],
+  });
+  assert.equal(report.correct.length, c.exact.length);
+  assert.deepEqual(report.violations, []);
+  assert.equal(report.unverified, 0);
+  report.correct.forEach((i, j) => {
+    const r = c.exact[i];
+    assert.ok(report.certified[j] <= r);
+    assert.ok(report.certified[j] >= r * (1 - 1e-11));
+    for (const radius of [report.attack[j], report.analytic[j]]) {
+      assert.ok(radius >= r * (1 - 1e-12) && radius <= r * (1 + 1e-8));
+    }
+    assert.ok(report.random[j] >= report.certified[j]);
+  });
 });

@@ -1,11 +1,15 @@
 /**
- * The float64 forward pass of the two-layer ReLU network
- * N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r) at one point, in plain TypeScript (no
- * tensors), as the exact measurements (flip and certified radii) need it:
- * the pre-activations a_r = ⟨w_r, x⟩ + b_r, the output, the slopes
- * c_r = ⟨w_r, u⟩ of the pre-activations along a direction u, and the row
- * norms ‖w_r‖. Each sum runs in index order from its first term (the bias
- * for a pre-activation), so results do not depend on where they are called.
+ * The float64 forward pass of the two-layer network
+ * N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)^p at one point (p = `power`, default
+ * 1: the ReLU network), in plain TypeScript (no tensors), as the exact
+ * measurements (flip and certified radii) need it: the pre-activations
+ * a_r = ⟨w_r, x⟩ + b_r, the output, the slopes c_r = ⟨w_r, u⟩ of the
+ * pre-activations along a direction u, the row norms ‖w_r‖, and the
+ * activation relu(z)^p with its derivative p·relu(z)^(p−1) per neuron. Each
+ * sum runs in index order from its first term (the bias for a
+ * pre-activation), so results do not depend on where they are called. The
+ * pre-activations, slopes and row norms do not depend on p; for p = 1 every
+ * result is the ReLU network's, computed as before the power existed.
  *
  * The float32 batch evaluation with tfjs tensors (used with trained
  * networks on whole samples) is in `network.ts`.
@@ -13,7 +17,76 @@
  * @module
  */
 
-import { checkWeights, type NetworkWeights } from "./weights.ts";
+import { checkWeights, networkPower, type NetworkWeights } from "./weights.ts";
+
+/**
+ * The activation relu(z)^p of one neuron (relu(z) = max(z, 0); p ≥ 1, not
+ * checked here): z itself for p = 1 and z > 0, 0 for z ≤ 0.
+ *
+ * @example
+ * ```ts
+ * import { reluPower } from "./forward.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(reluPower(2, 3), 8);
+ * assert.equal(reluPower(-2, 3), 0);
+ * assert.equal(reluPower(0.5, 1), 0.5);
+ * ```
+ */
+export function reluPower(z: number, power: number): number {
+  if (!(z > 0)) return 0;
+  return power === 1 ? z : z ** power;
+}
+
+/**
+ * The derivative p·relu(z)^(p−1) of {@linkcode reluPower} in z, with the
+ * Clarke choice 0 at the kink z = 0 for p = 1 (1[z > 0], as everywhere in
+ * the suite); for p > 1 it is continuous and 0 at z = 0.
+ *
+ * @example
+ * ```ts
+ * import { reluPowerSlope } from "./forward.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(reluPowerSlope(2, 3), 12);
+ * assert.equal(reluPowerSlope(0, 1), 0);
+ * assert.equal(reluPowerSlope(0.5, 1), 1);
+ * ```
+ */
+export function reluPowerSlope(z: number, power: number): number {
+  if (!(z > 0)) return 0;
+  return power === 1 ? 1 : power * z ** (power - 1);
+}
+
+/**
+ * The output Σ_r v_r relu(a_r)^p from the pre-activations a_r of one point
+ * (length m), summed in index order over the active neurons (a_r > 0).
+ * `power` defaults to 1.
+ *
+ * @example
+ * ```ts
+ * import { outputFromPreActivations } from "./forward.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(outputFromPreActivations([2, -1, 1], { v: [1, 5, -3] }), -1);
+ * assert.equal(outputFromPreActivations([2, -1, 1], { v: [1, 5, -3], power: 2 }), 1);
+ * ```
+ */
+export function outputFromPreActivations(
+  a: ArrayLike<number>,
+  net: { v: ArrayLike<number>; power?: number },
+): number {
+  const { v } = net;
+  const power = networkPower(net);
+  let out = 0;
+  if (power === 1) {
+    for (let r = 0; r < a.length; r++) {
+      if (a[r] > 0) out += v[r] * a[r];
+    }
+  } else {
+    for (let r = 0; r < a.length; r++) {
+      if (a[r] > 0) out += v[r] * a[r] ** power;
+    }
+  }
+  return out;
+}
 
 /**
  * The pre-activations a_r = ⟨w_r, x⟩ + b_r of every neuron at one point `x`
@@ -41,8 +114,8 @@ export function pointPreActivations(
 }
 
 /**
- * The network output N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r) at one point, in
- * float64.
+ * The network output N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)^p at one point, in
+ * float64 (p = `weights.power`, default 1).
  *
  * @example
  * ```ts
@@ -51,23 +124,21 @@ export function pointPreActivations(
  * const net = { w: [1, 0, 0, 1], b: [0, 0], v: [1, -1], d: 2, m: 2 };
  * assert.equal(networkOutput(net, [3, 1]), 2);
  * assert.equal(networkOutput(net, [-3, 1]), -1);
+ * assert.equal(networkOutput({ ...net, power: 2 }, [3, 1]), 8); // 9 - 1
  * ```
  */
 export function networkOutput(
   weights: NetworkWeights,
   x: ArrayLike<number>,
 ): number {
-  const a = pointPreActivations(weights, x);
-  let out = 0;
-  for (let r = 0; r < a.length; r++) {
-    if (a[r] > 0) out += weights.v[r] * a[r];
-  }
-  return out;
+  return outputFromPreActivations(pointPreActivations(weights, x), weights);
 }
 
 /**
  * The slopes c_r = ⟨w_r, u⟩ of every neuron's pre-activation along a
- * direction u (length d, not normalised).
+ * direction u (length d, not normalised). They do not depend on the power
+ * p: along x + t·u neuron r computes v_r relu(a_r + t·c_r)^p for any p (see
+ * {@linkcode reluPowerSlope} for the activation's own slope).
  *
  * @example
  * ```ts

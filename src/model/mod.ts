@@ -1,9 +1,11 @@
 /**
  * The model layer: the paper's setting as data. Seeded randomness
  * (`rng.ts`), the cluster distribution (`data.ts`), the network's weights
- * (`weights.ts`), its float32 tensor evaluation and initialization
- * (`network.ts`), its float64 forward pass at one point (`forward.ts`), and
- * one random instance drawn from a trial seed (`instance.ts`).
+ * (`weights.ts`, with the power p of the activation relu(z)^p), its float32
+ * tensor evaluation and initialization (`network.ts`), its float64 forward
+ * pass at one point (`forward.ts`), the normalised polynomial-ReLU network
+ * (`power_network.ts`), and one random instance drawn from a trial seed
+ * (`instance.ts`).
  *
  * @example
  * ```ts
@@ -36,7 +38,10 @@ export {
 export {
   networkOutput,
   neuronSlopes,
+  outputFromPreActivations,
   pointPreActivations,
+  reluPower,
+  reluPowerSlope,
   rowNorms,
 } from "./forward.ts";
 export {
@@ -58,5 +63,11 @@ export {
   transposeInto,
   transposeRows,
 } from "./network.ts";
+export { powerNetwork, type PowerNetworkOptions } from "./power_network.ts";
 export { hashString, Rng, type TrialId, trialSeed } from "./rng.ts";
-export { checkWeights, type NetworkWeights } from "./weights.ts";
+export {
+  checkWeights,
+  networkPower,
+  type NetworkWeights,
+  requireRelu,
+} from "./weights.ts";

@@ -10,12 +10,18 @@
  * ⟨θ, ∇_θ N(x; θ)⟩ = 2 N(x; θ) (Euler's identity, with the relu derivative
  * 1[z > 0]); the gradient-flow integrator uses it to track ‖θ‖² exactly.
  *
+ * Power: {@linkcode networkOutputs} and {@linkcode tensorPreActivations}
+ * honour a network's `power` p (the activation relu(z)^p of `weights.ts`);
+ * the gradients ({@linkcode inputGradients}, {@linkcode parameterGradients})
+ * and {@linkcode neuronBalance} (what the ReLU flow conserves) are written
+ * for p = 1 and throw a RangeError for any other power.
+ *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "./rng.ts";
-import { type NetworkWeights } from "./weights.ts";
+import { networkPower, type NetworkWeights, requireRelu } from "./weights.ts";
 
 /**
  * Transpose a rows×cols row-major matrix (cols = `a.length / rows`) into a
@@ -124,11 +130,13 @@ export function parameterNormSquared(
 
 /**
  * Per-neuron v_r² - ‖w_r‖² - b_r², the quantities gradient flow conserves
- * exactly.
+ * exactly on the ReLU network (throws a RangeError for a power p ≠ 1,
+ * whose flow conserves other quantities).
  */
 export function neuronBalance(
   weights: NetworkWeights<Float32Array>,
 ): Float64Array {
+  requireRelu(weights, "neuronBalance");
   const { d, m, w, b, v } = weights;
   const out = new Float64Array(m);
   for (let r = 0; r < m; r++) {
@@ -141,7 +149,7 @@ export function neuronBalance(
 
 /**
  * The pre-activations of a batch in float32 tensors: Z = X Wᵀ + b (n×m
- * row-major) for the n×d points X.
+ * row-major) for the n×d points X (the same for every power p).
  */
 export function tensorPreActivations(
   weights: NetworkWeights<Float32Array>,
@@ -163,7 +171,9 @@ function preActivationTensor(
 }
 
 /**
- * Network outputs N(x_i) for n points (n×d row-major).
+ * Network outputs N(x_i) = Σ_r v_r relu(z_ir)^p for n points (n×d
+ * row-major): the pre-activations z in float32 tensors, the sum over
+ * neurons in float64 (p = `weights.power`, default 1).
  *
  * @example
  * ```ts
@@ -179,21 +189,31 @@ function preActivationTensor(
  * };
  * const out = networkOutputs(weights, new Float32Array([3, 4]));
  * assert.equal(out[0], 3 - 2 * 3);
+ * const cubic = networkOutputs({ ...weights, power: 3 }, new Float32Array([3, 4]));
+ * assert.equal(cubic[0], 27 - 2 * 27);
  * ```
  */
 export function networkOutputs(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
 ): Float64Array {
+  const power = networkPower(weights);
   const n = batchSize(weights, x);
   const z = tensorPreActivations(weights, x);
   const { m, v } = weights;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let r = 0; r < m; r++) {
-      const zr = z[i * m + r];
-      if (zr > 0) s += v[r] * zr;
+    if (power === 1) {
+      for (let r = 0; r < m; r++) {
+        const zr = z[i * m + r];
+        if (zr > 0) s += v[r] * zr;
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        const zr = z[i * m + r];
+        if (zr > 0) s += v[r] * zr ** power;
+      }
     }
     out[i] = s;
   }
@@ -202,12 +222,14 @@ export function networkOutputs(
 
 /**
  * Input gradients ∇_x N(x_i) = Σ_r v_r 1[z_ri > 0] w_r for n points, n×d
- * row-major.
+ * row-major, of a ReLU network (throws a RangeError for a power p ≠ 1; the
+ * attacks' `AttackBatch` has the gradient of any power).
  */
 export function inputGradients(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
 ): Float32Array {
+  requireRelu(weights, "inputGradients");
   const { d, m } = weights;
   return tf.tidy(() => {
     const z = preActivationTensor(weights, x);
@@ -224,12 +246,14 @@ export function inputGradients(
  * The θ-gradient of N at each of n points, as an n×(m·d + 2m) row-major
  * matrix with blocks (∂/∂W row-major, ∂/∂b, ∂/∂v):
  * ∂N/∂w_r = v_r s_r x, ∂N/∂b_r = v_r s_r, ∂N/∂v_r = relu(z_r), s_r = 1[z_r > 0].
- * Meant for checks on small networks (it has n·m·d entries).
+ * Meant for checks on small networks (it has n·m·d entries). ReLU networks
+ * only: throws a RangeError for a power p ≠ 1.
  */
 export function parameterGradients(
   weights: NetworkWeights<Float32Array>,
   x: Float32Array,
 ): Float64Array {
+  requireRelu(weights, "parameterGradients");
   const { d, m, v } = weights;
   const n = batchSize(weights, x);
   const z = tensorPreActivations(weights, x);

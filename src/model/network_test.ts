@@ -9,6 +9,7 @@ import {
   parameterNormSquared,
   transposeRows,
 } from "./network.ts";
+import { networkOutput } from "./forward.ts";
 import { Rng } from "./rng.ts";
 
 await initBackend("cpu");
@@ -118,4 +119,28 @@ Deno.test("network", async (t) => {
       /multiple of d/,
     );
   });
+});
+
+Deno.test("networkOutputs honours the power; the ReLU-only functions throw for p ≠ 1", () => {
+  const rng = new Rng(12);
+  const d = 6, m = 5, n = 4;
+  const relu = initialWeights(rng, { d, m, initScale: 1 });
+  const x = Float32Array.from(rng.normalArray(n * d));
+  assert.deepEqual(
+    networkOutputs({ ...relu, power: 1 }, x),
+    networkOutputs(relu, x),
+  );
+  for (const power of [2, 3]) {
+    const weights = { ...relu, power };
+    const out = networkOutputs(weights, x);
+    for (let i = 0; i < n; i++) {
+      const xi = x.subarray(i * d, (i + 1) * d);
+      const exact = networkOutput(weights, xi);
+      // float32 pre-activations: relative error ~1e-7 of the terms.
+      assert.ok(Math.abs(out[i] - exact) < 1e-5 * (1 + Math.abs(exact)));
+    }
+    assert.throws(() => inputGradients(weights, x), /inputGradients/);
+    assert.throws(() => parameterGradients(weights, x), /parameterGradients/);
+    assert.throws(() => neuronBalance(weights), /neuronBalance/);
+  }
 });

@@ -1,22 +1,26 @@
 /**
- * The batch an attack works on: a network N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)
- * and n labelled points (x_i, y_i), with the forward pass and the input
- * gradient of every point evaluated together as matrix products. Attacks
- * see the network only through this module (and the float64 forward pass of
- * `../../model/forward.ts` that verifies their flips): they know nothing of
- * cluster means.
+ * The batch an attack works on: a network
+ * N(x) = Σ_r v_r relu(⟨w_r, x⟩ + b_r)^p (p = `weights.power`, default 1:
+ * the ReLU network) and n labelled points (x_i, y_i), with the forward pass
+ * and the input gradient of every point evaluated together as matrix
+ * products. Attacks see the network only through this module (and the
+ * float64 forward pass of `../../model/forward.ts` that verifies their
+ * flips): they know nothing of cluster means, nor of p.
  *
  * For perturbations z_i (the rows of Z, B×d, for B of the n points) the
  * pre-activations at x_i + z_i are
  *
  *   A = A⁰ + Z Wᵀ,   A⁰_ir = ⟨w_r, x_i⟩ + b_r,
  *
- * the margin is M_i = y_i N(x_i + z_i) = y_i Σ_r v_r relu(A_ir) (a flip is
- * M_i ≤ 0), and its gradient in z_i is
+ * the margin is M_i = y_i N(x_i + z_i) = y_i Σ_r v_r relu(A_ir)^p (a flip
+ * is M_i ≤ 0), and its gradient in z_i is
  *
- *   ∇M_i = y_i Σ_r v_r 1[A_ir > 0] w_r,   i.e.  G = C W with C_ir = y_i v_r 1[A_ir > 0],
+ *   ∇M_i = y_i Σ_r v_r p relu(A_ir)^(p−1) w_r,
+ *   i.e.  G = C W with C_ir = y_i v_r p relu(A_ir)^(p−1),
  *
- * (the Clarke subgradient with relu'(0) = 0, as in `../../model/network.ts`).
+ * which for p = 1 is C_ir = y_i v_r 1[A_ir > 0] (the Clarke subgradient
+ * with relu'(0) = 0, as in `../../model/network.ts`); for p > 1 the
+ * activation is differentiable and C_ir = 0 at A_ir = 0 anyway.
  * A⁰ is computed once, in float64 (`pointPreActivations`); the two products
  * Z Wᵀ and C W run in float32 on the active TensorFlow.js backend (OpenBLAS
  * sgemm on `blas`). Splitting off A⁰ puts the float32 rounding on the small
@@ -31,8 +35,15 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { LabelledPoint, LabelledPoints } from "../../model/data.ts";
-import { pointPreActivations } from "../../model/forward.ts";
-import { checkWeights, type NetworkWeights } from "../../model/weights.ts";
+import {
+  outputFromPreActivations,
+  pointPreActivations,
+} from "../../model/forward.ts";
+import {
+  checkWeights,
+  networkPower,
+  type NetworkWeights,
+} from "../../model/weights.ts";
 
 /** The margins and their gradients at B perturbed points. */
 export interface Linearization {
@@ -62,6 +73,20 @@ export interface Linearization {
  * assert.equal(lin.margins[0], 1.5);
  * assert.deepEqual([...lin.gradients], [1, 0]);
  * ```
+ *
+ * @example p = 3: M = relu(x1)³ and ∇M = 3 relu(x1)² e1
+ * ```ts
+ * import { AttackBatch } from "./batch.ts";
+ * import { initBackend } from "../../backend/backends.ts";
+ * import assert from "node:assert/strict";
+ * await initBackend("cpu");
+ * const net = { d: 2, m: 1, w: [1, 0], b: [0], v: [1], power: 3 };
+ * const batch = new AttackBatch(net, { x: [2, 5], y: [1] });
+ * assert.deepEqual([...batch.margins], [8]);
+ * const lin = batch.linearize({ rows: [0], z: new Float64Array([-1, 0]) });
+ * assert.equal(lin.margins[0], 1);
+ * assert.deepEqual([...lin.gradients], [3, 0]);
+ * ```
  */
 export class AttackBatch {
   /** The network as given (its float64 forward pass verifies flips). */
@@ -80,6 +105,8 @@ export class AttackBatch {
   readonly offsets: Float64Array;
   /** Clean margins y_i N(x_i) in float64 (≤ 0: misclassified, radius 0). */
   readonly margins: Float64Array;
+  /** The power p of the activation relu(z)^p (1: the ReLU network). */
+  readonly power: number;
   /** W as float32, m×d (uploaded for each product). */
   readonly #w32: Float32Array;
 
@@ -89,7 +116,7 @@ export class AttackBatch {
    */
   constructor(weights: NetworkWeights, points: LabelledPoints) {
     checkWeights(weights);
-    const { d, m, v } = weights;
+    const { d, m } = weights;
     const n = points.y.length;
     if (points.x.length !== n * d) {
       throw new RangeError(
@@ -102,14 +129,13 @@ export class AttackBatch {
     this.n = n;
     this.x = Float64Array.from(points.x);
     this.labels = Float64Array.from(points.y);
+    this.power = networkPower(weights);
     this.offsets = new Float64Array(n * m);
     this.margins = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const a = pointPreActivations(weights, this.point(i));
       this.offsets.set(a, i * m);
-      let out = 0;
-      for (let r = 0; r < m; r++) if (a[r] > 0) out += v[r] * a[r];
-      this.margins[i] = this.labels[i] * out;
+      this.margins[i] = this.labels[i] * outputFromPreActivations(a, weights);
     }
     this.#w32 = Float32Array.from(weights.w);
   }
@@ -127,7 +153,8 @@ export class AttackBatch {
   /**
    * Margins M_i = y_i N(x_i + z_i) and gradients ∇_z M_i for the points
    * `rows` (indices into the batch) perturbed by the rows of `z`
-   * (rows.length×d, row-major): two float32 products on the active backend.
+   * (rows.length×d, row-major): two float32 products on the active backend
+   * (see the module doc for the power p).
    */
   linearize(
     at: { rows: readonly number[]; z: Float64Array },
@@ -148,6 +175,13 @@ export class AttackBatch {
     const shift = this.#products(Float32Array.from(z), { transposeW: true });
     const coeff = new Float32Array(count * m);
     const v = this.weights.v;
+    if (this.power !== 1) {
+      this.#powerCoefficients({ rows, shift }, { margins, coeff });
+      return {
+        margins,
+        gradients: this.#products(coeff, { transposeW: false }),
+      };
+    }
     for (let k = 0; k < count; k++) {
       const i = rows[k], y = this.labels[i];
       let out = 0;
@@ -161,6 +195,33 @@ export class AttackBatch {
       margins[k] = y * out;
     }
     return { margins, gradients: this.#products(coeff, { transposeW: false }) };
+  }
+
+  /**
+   * For p ≠ 1, the margins M_k = y Σ_r v_r relu(A_kr)^p and the gradient
+   * coefficients C_kr = y v_r p relu(A_kr)^(p−1) at A = A⁰ + shift, written
+   * into `out`.
+   */
+  #powerCoefficients(
+    at: { rows: readonly number[]; shift: Float32Array },
+    out: { margins: Float64Array; coeff: Float32Array },
+  ): void {
+    const { rows, shift } = at;
+    const { margins, coeff } = out;
+    const { m, power } = this;
+    const v = this.weights.v;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k], y = this.labels[i];
+      let sum = 0;
+      for (let r = 0; r < m; r++) {
+        const a = this.offsets[i * m + r] + shift[k * m + r];
+        if (a > 0) {
+          sum += v[r] * a ** power;
+          coeff[k * m + r] = y * v[r] * power * a ** (power - 1);
+        }
+      }
+      margins[k] = y * sum;
+    }
   }
 
   /**

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../backend/backends.ts";
+import { Rng } from "../../model/rng.ts";
 import {
   assertExactRadii,
   exactCases,
   randomCase,
+  singleNeuronCase,
 } from "../../../fixtures/attack_cases.ts";
 import { AttackBatch } from "./batch.ts";
 import { deepFool, firstOrderDistances } from "./deepfool.ts";
@@ -52,4 +54,15 @@ Deno.test("firstOrderDistances: M/‖∇M‖, 0 when misclassified, ∞ with no 
     null,
     0,
   ]);
+});
+
+Deno.test("deepFool on one cubic neuron: the exact flip a/‖w‖", () => {
+  // v·relu(⟨w, x⟩ + b)³: the linearisation steps along −w without ever
+  // crossing (the cube only reaches 0), and the ray −w settles exactly at
+  // the neuron's kink a/‖w‖.
+  // The single-neuron case of exactCases(11) (its seed 12), cubed.
+  const c = singleNeuronCase(new Rng(12), { d: 30, count: 12, power: 3 });
+  const run = deepFool(new AttackBatch(c.weights, c.points));
+  assertExactRadii(flipRadii(run), { exact: c.exact, name: "p = 3" });
+  assert.equal(run.unverified, 0);
 });

@@ -18,6 +18,14 @@
  * its exact flip radius along −y·u is reported beside the bracket, not in
  * it, so the generic attacks can be compared with it.
  *
+ * Everything here holds for the activation relu(z)^p of any power p ≥ 1
+ * (`NetworkWeights.power`): the certificate is sound for every p, and the
+ * attacks reach the network through `./batch.ts` and `./verify.ts`, which
+ * honour p. For p > 1 a neuron's gradient vanishes at its kink, so at a
+ * point where the other label's neurons sit exactly at 0 (a noiseless
+ * cluster mean, say) the gradient attacks cannot see them; the MALT-style
+ * lines towards training points still do.
+ *
  * Soundness: a verified flip z has ‖z‖ ≥ r(x) ≥ certified(x), so a radius
  * below a certificate means a bug in one of them. Rounding aside
  * ({@linkcode SOUNDNESS_MARGIN}), {@linkcode soundnessViolations} lists

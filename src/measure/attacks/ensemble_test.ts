@@ -4,7 +4,13 @@ import { trainInstance } from "../../flow/train.ts";
 import { signedMeanSum } from "../../model/data.ts";
 import { defaultInstance, drawInstance } from "../../model/instance.ts";
 import { median } from "../../stats/descriptive.ts";
-import { exactCases, randomCase } from "../../../fixtures/attack_cases.ts";
+import { Rng } from "../../model/rng.ts";
+import {
+  cubicClusterCase,
+  exactCases,
+  randomCase,
+  singleNeuronCase,
+} from "../../../fixtures/attack_cases.ts";
 import { AttackBatch } from "./batch.ts";
 import {
   bracketRobustRadii,
@@ -145,4 +151,76 @@ Deno.test("bracketRobustRadii: a point no attack flips has no credit and an infi
   assert.equal(b.certified, Infinity);
   assert.equal(b.analytic, Infinity);
   assert.deepEqual(b.radii, { deepfool: Infinity, fmn: Infinity });
+});
+
+Deno.test("bracketRobustRadii with p = 2, 3 on random networks: sound and verified", () => {
+  for (const power of [2, 3]) {
+    const d = 20, m = 60, n = 32;
+    const { weights, points, rng } = randomCase(power, { d, m, n });
+    const net = { ...weights, power };
+    const targets = { x: rng.normalArray(n * d), y: points.y };
+    const batch = new AttackBatch(net, points);
+    const report = bracketRobustRadii(batch, {
+      targets,
+      direction: rng.normalArray(d),
+    });
+    assert.deepEqual(soundnessViolations(report.brackets), []);
+    assert.deepEqual(report.unverified, {
+      deepfool: 0,
+      fmn: 0,
+      malt: 0,
+      analytic: 0,
+    });
+    let flipped = 0;
+    report.brackets.forEach((b, i) => {
+      assert.ok(b.certified <= b.attack, `p=${power}, point ${i}`);
+      if (b.perturbation === null) return;
+      if (b.attack > 0) flipped++;
+      const point = batch.labelled(i);
+      assert.ok(isFlip(net, { ...point, perturbation: b.perturbation }));
+    });
+    assert.ok(flipped > n / 4, `p=${power}: ${flipped} flipped`);
+  }
+});
+
+Deno.test("bracketRobustRadii on one cubic neuron closes on a/‖w‖", () => {
+  const c = singleNeuronCase(new Rng(12), { d: 30, count: 12, power: 3 });
+  const batch = new AttackBatch(c.weights, c.points);
+  const { brackets } = bracketRobustRadii(batch, { targets: c.targets });
+  brackets.forEach((b, i) => {
+    // The certificate: the lower end of its bisection, within 1e-12 below.
+    assert.ok(b.certified <= c.exact[i]);
+    assert.ok(b.certified >= c.exact[i] * (1 - 2e-12), `${b.certified}`);
+    // The attack: the exact kink, verified a nudge past it.
+    assert.ok(Math.abs(b.attack / c.exact[i] - 1) < 1e-8);
+    assert.ok(b.width < 1e-8 * c.exact[i]);
+  });
+});
+
+Deno.test("the cubic per-cluster classifier at the means: certificate √d/(1 + q^(1/3)), best attack near √(d/2)", () => {
+  const d = 400, k = 6;
+  const c = cubicClusterCase(new Rng(13), { d, k });
+  const batch = new AttackBatch(c.weights, c.points);
+  const report = bracketRobustRadii(batch, { targets: c.targets });
+  assert.deepEqual(soundnessViolations(report.brackets), []);
+  assert.deepEqual(report.unverified, { deepfool: 0, fmn: 0, malt: 0 });
+  report.brackets.forEach((b, i) => {
+    // The interval bound is exact here (q = 3 clusters of the other label).
+    assert.ok(
+      Math.abs(b.certified / c.certified[i] - 1) < 1e-11,
+      `${b.certified} vs ${c.certified[i]}`,
+    );
+    assert.ok(
+      Math.abs(c.certified[i] - Math.sqrt(d) / (1 + Math.cbrt(3))) < 1e-12,
+    );
+    // The best attack: a verified flip, never below the true radius √(d/2)
+    // (so never below the certificate), and within 5% of it.
+    assert.ok(b.attack >= c.exact[i] * (1 - 1e-12));
+    assert.ok(b.attack <= 1.05 * c.exact[i], `${b.attack} vs ${c.exact[i]}`);
+    assert.ok(b.certified < b.attack);
+    // DeepFool and FMN see no gradient of the other label's neurons at the
+    // means (relu³ is flat at 0): they stop where the own neuron dies, √d.
+    assert.ok(Math.abs(b.radii.deepfool! / Math.sqrt(d) - 1) < 1e-9);
+    assert.equal(b.foundBy, "malt");
+  });
 });

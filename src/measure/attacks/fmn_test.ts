@@ -8,6 +8,7 @@ import {
   exactCases,
   exactErrors,
   randomCase,
+  singleNeuronCase,
 } from "../../../fixtures/attack_cases.ts";
 import { AttackBatch } from "./batch.ts";
 import { deepFool } from "./deepfool.ts";
@@ -83,4 +84,15 @@ Deno.test("fastMinimumNorm without a warm flip starts from the first-order dista
     () => fastMinimumNorm(batch, { warmStart: { flips: [], unverified: 0 } }),
     RangeError,
   );
+});
+
+Deno.test("fastMinimumNorm on one cubic neuron recovers a/‖w‖ from a poor warm start", () => {
+  // The single-neuron case of exactCases(11) (its seed 12), cubed.
+  const c = singleNeuronCase(new Rng(12), { d: 30, count: 12, power: 3 });
+  const batch = new AttackBatch(c.weights, c.points);
+  const warmStart = poorWarmStart(batch, c);
+  assert.ok(exactErrors(flipRadii(warmStart), c.exact).min > 0.1);
+  const run = fastMinimumNorm(batch, { warmStart });
+  assertExactRadii(flipRadii(run), { exact: c.exact, name: "p = 3" });
+  assert.equal(run.unverified, 0);
 });

@@ -9,10 +9,11 @@
  *
  * 1. targets: the {@linkcode MALT_TARGETS} training points x'_j with
  *    y'_j·y < 0 nearest to x in ℓ2;
- * 2. lines: along each u_j = x'_j − x the network is piecewise linear, and
- *    the smallest t with y·N(x + t·u_j/‖u_j‖) ≤ 0 is found exactly
- *    (`flipRadius`; the lines of all points are screened together, their
- *    slopes ⟨w_r, u_j⟩ one matrix product in float32);
+ * 2. lines: along each u_j = x'_j − x the ReLU network is piecewise
+ *    linear, and the smallest t with y·N(x + t·u_j/‖u_j‖) ≤ 0 is found
+ *    exactly (`flipRadius`, which for the activation relu(z)^p, p ≠ 1,
+ *    finds it up to its subdivision; the lines of all points are screened
+ *    together, their slopes ⟨w_r, u_j⟩ one matrix product in float32);
  * 3. the best line of each point is settled exactly in float64
  *    (`flipRadiusAlong`) and verified (`./verify.ts`);
  * 4. refinement: FMN (`./fmn.ts`) warm-started from that flip.
@@ -141,6 +142,7 @@ export function maltAttack(
         (c) => c / norm,
       ),
       outputWeights: batch.weights.v,
+      power: batch.power,
     }, batch.labels[i]);
     if (radius < best[i].radius) best[i] = { radius, u };
   });

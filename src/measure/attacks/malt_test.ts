@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../backend/backends.ts";
+import { Rng } from "../../model/rng.ts";
 import {
   assertExactRadii,
+  cubicClusterCase,
   exactCases,
+  singleNeuronCase,
 } from "../../../fixtures/attack_cases.ts";
 import { AttackBatch } from "./batch.ts";
 import { maltAttack, nearestOpposite } from "./malt.ts";
@@ -79,4 +82,22 @@ Deno.test("nearestOpposite: the nearest targets of the other label, none for a m
     () => nearestOpposite(batch, { targets: { x: [1, 2], y: [1] }, count: 1 }),
     RangeError,
   );
+});
+
+Deno.test("maltAttack with a power: one cubic neuron, and the cubic per-cluster classifier", () => {
+  // The single-neuron case of exactCases(11) (its seed 12), cubed.
+  const c = singleNeuronCase(new Rng(12), { d: 30, count: 12, power: 3 });
+  const run = maltAttack(new AttackBatch(c.weights, c.points), {
+    targets: c.targets,
+    refine: { steps: SINGLE_NEURON_STEPS },
+  });
+  assertExactRadii(flipRadii(run), { exact: c.exact, name: "p = 3" });
+  assert.equal(run.unverified, 0);
+  // At the means of the cubic classifier the lines towards the other
+  // label's (noisy) means cross near the midpoint, at √(d/2).
+  const k = cubicClusterCase(new Rng(24), { d: 400, k: 6 });
+  const radii = flipRadii(
+    maltAttack(new AttackBatch(k.weights, k.points), { targets: k.targets }),
+  );
+  assertExactRadii(radii, { exact: k.exact, tolerance: 1e-3, name: "F" });
 });

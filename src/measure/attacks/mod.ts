@@ -1,8 +1,9 @@
 /**
- * Minimum-norm ℓ2 attacks on the two-layer ReLU network, written only
- * against its forward pass and input gradient (they know nothing of the
- * cluster means), with every reported flip y·N(x + z) ≤ 0 verified in
- * float64:
+ * Minimum-norm ℓ2 attacks on the two-layer network with the activation
+ * relu(z)^p (p = `NetworkWeights.power`, default 1: the ReLU network),
+ * written only against its forward pass and input gradient (they know
+ * nothing of the cluster means, nor of p), with every reported flip
+ * y·N(x + z) ≤ 0 verified in float64:
  *
  * - `batch.ts`: the network and points prepared for batched evaluation
  *   (margins and gradients as two matrix products).

@@ -8,10 +8,15 @@
  * it is settled in float64:
  *
  * 1. exact search along the ray: t* = the smallest t ≥ 0 with
- *    y·N(x + t·u/‖u‖) ≤ 0, exact on the piecewise-linear line, so
- *    t* ≤ ‖z‖ whenever z flips (what `flipRadiusAlong` computes; here
- *    `flipRadius` on the batch's float64 pre-activations A⁰ and the float64
- *    slopes ⟨w_r, u⟩/‖u‖, which saves recomputing A⁰ for every direction);
+ *    y·N(x + t·u/‖u‖) ≤ 0, exact on the piecewise-linear line of a ReLU
+ *    network, so t* ≤ ‖z‖ whenever z flips (what `flipRadiusAlong`
+ *    computes; here `flipRadius` on the batch's float64 pre-activations A⁰
+ *    and the float64 slopes ⟨w_r, u⟩/‖u‖, which saves recomputing A⁰ for
+ *    every direction). For the activation relu(z)^p with p ≠ 1 the search
+ *    finds the first crossing up to `flipRadius`'s subdivision, bisected to
+ *    its relative tolerance, and returns a t where y·N ≤ 0 was evaluated; a
+ *    missed dip only lengthens the flip (or loses it), and step 2 checks
+ *    every flip the same way;
  * 2. verification: z* = t*(1 + ν)·u/‖u‖ is checked with the float64 forward
  *    pass `networkOutput` for ν = 0, 10⁻¹², 10⁻¹⁰, 10⁻⁸, 10⁻⁶
  *    ({@linkcode VERIFY_NUDGES}) in turn, since the exact root can round to
@@ -124,6 +129,7 @@ export function settleAlong(
     offsets: batch.offsets.subarray(index * m, (index + 1) * m),
     slopes: neuronSlopes(weights, direction).map((c) => c / norm),
     outputWeights: weights.v,
+    power: batch.power,
   }, point.label);
   if (!Number.isFinite(radius)) return { flip: null, unverified: false };
   for (const nudge of VERIFY_NUDGES) {

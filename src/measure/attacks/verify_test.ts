@@ -118,3 +118,56 @@ Deno.test("flipRadii and bestFlips", () => {
   assert.equal(best.unverified, 3);
   assert.throws(() => bestFlips([]), RangeError);
 });
+
+Deno.test("settleAlong with a power agrees with flipRadiusAlong and verifies", () => {
+  for (const power of [2, 3]) {
+    const rng = new Rng(10 + power);
+    const d = 6;
+    const net = { ...randomNetwork(rng, { d, m: 10 }), power };
+    const x = rng.normalArray(8 * d);
+    const y = Float64Array.from(
+      { length: 8 },
+      () => rng.uniform() < 0.5 ? -1 : 1,
+    );
+    const batch = new AttackBatch(net, { x, y });
+    let checked = 0;
+    for (let i = 0; i < 8; i++) {
+      const direction = rng.normalArray(d);
+      const exact = flipRadiusAlong(net, { ...batch.labelled(i), direction });
+      const { flip, unverified } = settleAlong(batch, { index: i, direction });
+      assert.equal(unverified, false);
+      if (!Number.isFinite(exact)) {
+        assert.equal(flip, null);
+        continue;
+      }
+      checked++;
+      assert.ok(flip !== null);
+      assert.ok(
+        isFlip(net, { ...batch.labelled(i), perturbation: flip.perturbation }),
+      );
+      assert.ok(
+        flip.radius >= exact * (1 - 1e-12) &&
+          flip.radius <= exact * (1 + 1e-6),
+        `p=${power}: ${flip.radius} vs ${exact}`,
+      );
+    }
+    assert.ok(checked > 0);
+  }
+  // isFlip uses the power: relu(x1)³ − relu(x2)³ at (1, 0) + (0, 1) is 0.
+  const cubic = {
+    d: 2,
+    m: 2,
+    w: [1, 0, 0, 1],
+    b: [0, 0],
+    v: [1, -1],
+    power: 3,
+  };
+  assert.equal(
+    isFlip(cubic, { x: [1, 0], label: 1, perturbation: [0, 1] }),
+    true,
+  );
+  assert.equal(
+    isFlip(cubic, { x: [1, 0], label: 1, perturbation: [0, 0.99] }),
+    false,
+  );
+});
