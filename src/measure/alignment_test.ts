@@ -157,6 +157,7 @@ Deno.test("clusterCoverage: per-cluster neurons cover every cluster, averaging o
   const avg = clusterCoverage(neuronVotes(averaging), model, options);
   assert.equal(avg.covered, 0);
   avg.cosines.forEach((c) => assert.ok(Math.abs(c - Math.SQRT1_2) < 1e-12));
+});
 
 Deno.test("inputGradientAt honours the power (against the fixture's gradient)", () => {
   const rng = new Rng(44);
