@@ -54,6 +54,8 @@ import {
   type ProductKind,
 } from "./float64_engine.ts";
 import type { FlowStatus } from "./gradient_flow.ts";
+import { reluPower, reluPowerSlope } from "../model/forward.ts";
+import { powerNetwork } from "../model/power_network.ts";
 import type { NetworkWeights } from "../model/weights.ts";
 
 /** Weights of a pReLU network f(x) = Σ_r v_r relu(⟨w_r, x⟩)^p ν_r. */
@@ -169,15 +171,6 @@ export function checkPreluWeights(weights: PreluWeights): void {
   }
 }
 
-/** relu(z)^e with relu(z)^0 = 1[z > 0] (the Clarke choice at the kink). */
-function reluPower(z: number, e: number): number {
-  if (!(z > 0)) return 0;
-  if (e === 0) return 1;
-  if (e === 1) return z;
-  if (e === 2) return z * z;
-  return Math.pow(z, e);
-}
-
 /** ‖w_r‖² of every row, in float64. */
 function rowSquares(w: Float64Array, shape: { m: number; d: number }) {
   const { m, d } = shape;
@@ -246,7 +239,8 @@ export function preluOutputs(
 /**
  * The pReLU network as a {@linkcode NetworkWeights} with `power` set and no
  * biases: N(x) = Σ_r (v_r ν_r) relu(⟨w_r, x⟩)^p, the form the measurements
- * (forward pass, certificates, attacks) take.
+ * (forward pass, certificates, attacks) take (`powerNetwork` of
+ * `../model/power_network.ts`).
  *
  * @example
  * ```ts
@@ -262,18 +256,12 @@ export function preluOutputs(
  */
 export function asPowerNetwork(
   weights: PreluWeights,
-): NetworkWeights<Float64Array> & { power: number } {
+): NetworkWeights<Float64Array> {
   checkPreluWeights(weights);
-  const { d, m, w, v, power } = weights;
-  const nu = normalizers(rowSquares(w, weights), weights);
-  return {
-    d,
-    m,
-    w: Float64Array.from(w),
-    b: new Float64Array(m),
-    v: v.map((vr, r) => vr * nu[r]),
-    power,
-  };
+  const { d, m, w, v, power, normalized } = weights;
+  return powerNetwork({ d, m, w, b: new Float64Array(m), v }, power, {
+    normalized,
+  });
 }
 
 /** Loss and gradient of {@linkcode preluLossGradient}. */
@@ -326,7 +314,7 @@ export function preluLossGradient(
       for (let t = 0; t < d; t++) z += w[r * d + t] * x[i * d + t];
       const phi = reluPower(z, power) * nu[r];
       gradV[r] += g * phi;
-      const slope = g * v[r] * power * reluPower(z, power - 1) * nu[r];
+      const slope = g * v[r] * reluPowerSlope(z, power) * nu[r];
       const self = normalized && rowSq[r] > 0
         ? g * v[r] * (1 - power) * phi / rowSq[r]
         : 0;
@@ -511,8 +499,8 @@ export function preluFlow(
     }
     for (let i = 0; i < n; i++) {
       for (let r = 0; r < m; r++) {
-        g[i * m + r] = c[i] * state.v[r] * power *
-          reluPower(state.pre[i * m + r], power - 1) * nu[r];
+        g[i * m + r] = c[i] * state.v[r] *
+          reluPowerSlope(state.pre[i * m + r], power) * nu[r];
       }
     }
     gemm(state.gram, g, { m: n, n: m, k: n, c: kg });
