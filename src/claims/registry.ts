@@ -27,8 +27,8 @@ import type { ClaimSpec } from "./types.ts";
 export { initWorker } from "../backend/init_worker.ts";
 
 /**
- * All claims, in the paper's order, then the negative regime N1, then the
- * follow-up's claim C8 (beyond the paper).
+ * All claims, in report order: the paper's C1–C7, the follow-up's C8
+ * (beyond the paper), then the negative regime N1.
  */
 export const claims: ClaimSpec[] = [
   (await import("./c1_implicit_bias.ts")).c1,
@@ -38,8 +38,8 @@ export const claims: ClaimSpec[] = [
   (await import("./c5_robust_network.ts")).c5,
   (await import("./c6_mechanism.ts")).c6,
   (await import("./c7_scaling.ts")).c7,
-  (await import("./n1_broken_hypotheses.ts")).n1,
   (await import("./c8_prelu_robustness.ts")).c8,
+  (await import("./n1_broken_hypotheses.ts")).n1,
 ].map(withInstanceValidation);
 
 /**
