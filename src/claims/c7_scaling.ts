@@ -377,7 +377,7 @@ export const c7Predictions: Prediction[] = C7_FITS.flatMap((spec) => {
     predicted: law[exponent],
     law: `${spec.what} ∝ ${spec.predicted}: exponent of ${
       exponent === "a" ? "d" : "k"
-    } ${law[exponent]}`,
+    } ${String(law[exponent]).replace("-", "−")}`,
     source,
     note,
   }));

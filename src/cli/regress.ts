@@ -36,9 +36,9 @@ const HELP = [
   "  - a key measurement (a claim's highlighted column: its median over the",
   "    finished trials of a configuration) or an assessment's fitted",
   "    estimate moved beyond its tolerance: max(1% of the baseline, t·SE),",
-  "    SE from the baseline's 10%-90% spread and the trial counts (an",
-  "    estimate: its 95% interval), t at the level --alpha divided by the",
-  "    number of quantities compared (Bonferroni).",
+  "    SE from both runs' 10%-90% spreads and trial counts (an estimate:",
+  "    its 95% intervals), t at the level --alpha divided by the number of",
+  "    quantities compared (Bonferroni).",
   "A different seed, profile, backend or --trials is a warning, not a failure.",
   "",
   "--baseline FILE  a summary.json (preferred: format 3 records the",
@@ -52,6 +52,11 @@ const HELP = [
   "                 summary.csv when it has no summary.json; or a file.",
   "Exit codes: 0 no regression, 1 regression, 2 bad input.",
 ].join("\n");
+
+/** A number to 4 significant digits (`null` as a dash). */
+function short(x: number | null): string {
+  return x === null ? "—" : String(Number(x.toPrecision(4)));
+}
 
 /** Read a file, or throw a `UsageError` naming what it is. */
 async function readInput(path: string, what: string): Promise<string> {
@@ -148,8 +153,8 @@ export async function regressMain(
       io.err(
         "regression: key measurements moved beyond their tolerance: " +
           report.measurements.filter((m) => m.status === "moved").map((m) =>
-            `${m.claim}/${m.scope}/${m.name} ${m.baseline} → ${m.current} ` +
-            `(tolerance ${Number(m.tolerance!.toPrecision(3))})`
+            `${m.claim}/${m.scope}/${m.name} ${short(m.baseline)} → ` +
+            `${short(m.current)} (tolerance ${short(m.tolerance)})`
           ).join(", "),
       );
     }

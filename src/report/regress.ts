@@ -10,8 +10,8 @@
  * baseline's, so that no threshold moves silently after looking at data.
  * Key measurements (each claim's `highlights`: the median of a column over
  * the finished trials of a configuration) and the assessments' fitted
- * estimates are compared within a tolerance derived from the baseline's
- * own spread and trial counts (`regress_measurements.ts`); one that moved
+ * estimates are compared within a tolerance derived from the two runs'
+ * spreads and trial counts (`regress_measurements.ts`); one that moved
  * beyond it is a regression. A different seed, profile, backend or trials
  * override is warned about.
  *

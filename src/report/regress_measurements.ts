@@ -10,17 +10,24 @@
  *
  *   tolerance = max(relativeFloor · |baseline|, t · SE)
  *
- * - A median: SE = √(π/2) · σ̂ · √(1/n_b + 1/n_c), the standard error of
+ * - A median: SE = √(π/2) · √(σ_b²/n_b + σ_c²/n_c), the standard error of
  *   the difference of two medians of n_b and n_c trials (√(π/2)·σ/√n is a
- *   median's standard error for normal data), with the per-trial spread σ̂
- *   read from the baseline's own 10%–90% range, σ̂ = (q90 − q10)/(2·z₀.₉),
- *   z₀.₉ = 1.2816 (the range of a normal is 2.5631 σ). t is Student's
- *   quantile with n_b − 1 degrees of freedom (the spread itself rests on
- *   n_b trials: a median of few trials gets a wide band; one trial cannot
- *   be compared at all).
- * - A fitted estimate: SE = √2 · (high − low)/(2 · 1.96), its baseline 95%
- *   interval read as a normal one, for two fits of the same size; t is the
- *   normal quantile. An estimate without an interval gets the floor alone.
+ *   median's standard error for normal data), each run's per-trial spread
+ *   read from its own 10%–90% range, σ = (q90 − q10)/(2·z₀.₉), z₀.₉ =
+ *   1.2816 (the range of a normal is 2.5631 σ), as Welch's test does with
+ *   two variances. t is Student's quantile with min(n_b, n_c) − 1 degrees
+ *   of freedom (the spreads rest on few trials: a median of few trials
+ *   gets a wide band; one trial cannot be compared at all). Why both
+ *   spreads: in a simulation made when choosing the rule, the baseline's
+ *   spread alone raised a false alarm in about half of the fresh-seed
+ *   reruns of 100 skewed (log-normal) quantities of 8–16 trials (a small
+ *   sample's range is often far below the population's); with both they
+ *   stay below alpha for normal and log-normal quantities alike, which
+ *   `regress_measurements_test.ts` checks.
+ * - A fitted estimate: SE = √(SE_b² + SE_c²), each from its 95% interval
+ *   read as a normal one, SE = (high − low)/(2 · 1.96) (the baseline's
+ *   when the current one has none); t is the normal quantile. An estimate
+ *   without a baseline interval gets the floor alone.
  * - t is taken at the two-sided level alpha/m (Bonferroni): alpha is the
  *   regression check's level (`--alpha`, default 0.05) and m the number of
  *   quantities compared, so that a rerun with a fresh seed and no change of
@@ -52,7 +59,7 @@ export const MEASUREMENT_RULE_REASONS: Record<
   relativeFloor:
     "a quantity with no spread between trials may still move by float rounding across machines and backends; 1% is far below anything a check decides on (its margin band and targets are ≥ 10% away)",
   minTrials:
-    "the spread of one trial is unknown, so its median cannot be told from noise",
+    "the spread of one trial is unknown, so its median cannot be told from noise (in either run)",
 };
 
 /** z₀.₉: a normal's 10%–90% range is 2·z₀.₉·σ. */
@@ -97,8 +104,9 @@ export interface MeasurementComparison {
   /** The largest |current − baseline| allowed (`null`: not compared). */
   tolerance: number | null;
   /**
-   * `moved`: beyond its tolerance (a regression); `few`: too few baseline
-   * trials to compare; `new`/`missing`: on one side only.
+   * `moved`: beyond its tolerance (a regression); `few`: a median of too
+   * few trials (in either run) to compare; `new`/`missing`: on one side
+   * only.
    */
   status: "ok" | "moved" | "few" | "new" | "missing";
 }
@@ -233,16 +241,22 @@ function keyOf(v: MeasuredValue): string {
   return [v.kind, v.claim, v.scope, v.name].join("\u0000");
 }
 
-/** Whether a baseline value can be compared (a median needs `minTrials` trials). */
-function comparable(b: MeasuredValue): boolean {
-  return b.kind === "estimate" || (b.n ?? 0) >= MEASUREMENT_RULES.minTrials;
+/** Whether two values can be compared (a median needs `minTrials` trials on both sides). */
+function comparable(b: MeasuredValue, c: MeasuredValue): boolean {
+  const { minTrials } = MEASUREMENT_RULES;
+  return b.kind === "estimate" ||
+    ((b.n ?? 0) >= minTrials && (c.n ?? 0) >= minTrials);
+}
+
+/** The width of a value's range or interval (`null`: none). */
+function widthOf(v: MeasuredValue): number | null {
+  return v.low === null || v.high === null ? null : v.high - v.low;
 }
 
 /**
  * The tolerance of one quantity (see the module documentation): the
  * largest |current − baseline| allowed, at the two-sided level `level`
- * (alpha/m for a family of m), for a current median of `currentTrials`
- * trials.
+ * (alpha/m for a family of m).
  *
  * @example
  * ```ts
@@ -250,30 +264,33 @@ function comparable(b: MeasuredValue): boolean {
  * import assert from "node:assert/strict";
  * // No spread: the 1% floor.
  * const flat = { kind: "median" as const, claim: "C1", scope: "x", name: "t", value: 2, low: 2, high: 2, n: 8 };
- * assert.equal(measurementTolerance(flat, { currentTrials: 8, level: 0.05 }), 0.02);
- * // An estimate with a 95% interval of half-width 1.96·0.1.
+ * assert.equal(measurementTolerance(flat, flat, { level: 0.05 }), 0.02);
+ * // Two estimates with 95% intervals of half-width 1.96·0.1.
  * const fit = { kind: "estimate" as const, claim: "C7", scope: "law", name: "a", value: 0.5, low: 0.5 - 0.196, high: 0.5 + 0.196, n: null };
- * const t = measurementTolerance(fit, { currentTrials: null, level: 0.05 });
+ * const t = measurementTolerance(fit, fit, { level: 0.05 });
  * assert.ok(Math.abs(t - 1.96 * Math.SQRT2 * 0.1) < 1e-3);
  * ```
  */
 export function measurementTolerance(
   baseline: MeasuredValue,
-  options: { currentTrials: number | null; level: number },
+  current: MeasuredValue,
+  options: { level: number },
 ): number {
-  const { currentTrials, level } = options;
+  const { level } = options;
   const floor = MEASUREMENT_RULES.relativeFloor * Math.abs(baseline.value);
-  if (baseline.low === null || baseline.high === null) return floor;
-  const width = baseline.high - baseline.low;
+  const wb = widthOf(baseline);
+  if (wb === null) return floor;
+  const wc = widthOf(current) ?? wb;
   let band: number;
   if (baseline.kind === "estimate") {
-    band = normalQuantile(1 - level / 2) * Math.SQRT2 * width / (2 * Z975);
+    const se = Math.hypot(wb, wc) / (2 * Z975);
+    band = normalQuantile(1 - level / 2) * se;
   } else {
     const nb = baseline.n ?? 0;
-    const nc = currentTrials ?? nb;
-    const sigma = width / (2 * Z90);
-    const se = Math.sqrt(Math.PI / 2) * sigma * Math.sqrt(1 / nb + 1 / nc);
-    band = studentTQuantile(1 - level / 2, nb - 1) * se;
+    const nc = current.n ?? nb;
+    const [sb, sc] = [wb / (2 * Z90), wc / (2 * Z90)];
+    const se = Math.sqrt(Math.PI / 2) * Math.sqrt(sb * sb / nb + sc * sc / nc);
+    band = studentTQuantile(1 - level / 2, Math.min(nb, nc) - 1) * se;
   }
   return Math.max(floor, band);
 }
@@ -303,7 +320,7 @@ export function compareMeasurements(
   const currentKeys = new Set(current.map(keyOf));
   const m = current.filter((c) => {
     const b = baseBy.get(keyOf(c));
-    return b !== undefined && comparable(b);
+    return b !== undefined && comparable(b, c);
   }).length;
   const level = options.alpha / Math.max(1, m);
   const of = (v: MeasuredValue) => ({
@@ -324,7 +341,7 @@ export function compareMeasurements(
           status: "new",
         };
       }
-      if (!comparable(b)) {
+      if (!comparable(b, c)) {
         return {
           ...of(c),
           baseline: b.value,
@@ -333,10 +350,7 @@ export function compareMeasurements(
           status: "few",
         };
       }
-      const tolerance = measurementTolerance(b, {
-        currentTrials: c.n,
-        level,
-      });
+      const tolerance = measurementTolerance(b, c, { level });
       return {
         ...of(c),
         baseline: b.value,
@@ -409,8 +423,8 @@ export function measurementsMarkdown(
     `Key measurements and fitted values: ${medians} medians and ` +
     `${compared.length - medians} estimates compared with the baseline's; ` +
     `tolerance max(${100 * relativeFloor}% of the baseline, t·SE), SE from ` +
-    "the baseline's 10%–90% spread and the trial counts (an estimate: from " +
-    `its 95% interval), t at the two-sided level ${options.alpha}/` +
+    "both runs' 10%–90% spreads and trial counts (an estimate: from its 95% " +
+    `intervals), t at the two-sided level ${options.alpha}/` +
     `${compared.length} (Bonferroni).`,
     ...(moved.length === 0 ? ["No measurement moved beyond its tolerance."] : [
       "",
@@ -424,7 +438,8 @@ export function measurementsMarkdown(
       `Measurements that moved beyond their tolerance: ${names(moved)}.`,
     ]),
     ...(few.length === 0 ? [] : [
-      `Not compared (fewer than ${minTrials} baseline trials): ${names(few)}.`,
+      `Not compared (fewer than ${minTrials} finished trials in a run): ` +
+      `${names(few)}.`,
     ]),
     ...(missing.length === 0 ? [] : [
       `Measurements of the baseline absent from the current run (not ` +
