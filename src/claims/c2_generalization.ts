@@ -765,7 +765,7 @@ export const c2Predictions: Prediction[] = [
     },
     predicted: 1,
     law: "the error is a function of d/k, i.e. of d/k^γ with γ = 1",
-    source: "[A]",
+    source: "[A, rate R]",
     note:
       "γ a little above 1 means the error at equal d/k grows mildly with k (the cluster with fewest training points)",
   },

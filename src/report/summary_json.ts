@@ -63,7 +63,8 @@ export function verdictRulesJson(): Record<
  * (seed, profile, backend, trials override, shard), the verdict `rules`
  * (value and reason of each), the Holm `family` (size, alpha, strictest
  * threshold), the claims (constants, `constantReasons`, checks, and with
- * `extras.measurements` their key measurements as `highlights`: columns,
+ * `extras.measurements` the key measurements of those that declare
+ * `highlights`, as `highlights`: columns,
  * and per configuration its finished trials `n`, the `cells` text and the
  * `stats` — median, q10, q90, n — of each column), the rows (every field
  * of a `CheckRow`), the assessments (with `pValue`, `pAdjusted`,
@@ -103,9 +104,9 @@ export function summaryJson(
     claims: info.claims.map((c) => ({
       ...c,
       constantReasons: c.constantReasons ?? {},
-      ...(extras.measurements?.[c.id] === undefined
+      ...((extras.measurements?.[c.id]?.columns.length ?? 0) === 0
         ? {}
-        : { highlights: extras.measurements[c.id] }),
+        : { highlights: extras.measurements![c.id] }),
     })),
     rows: adjusted.rows,
     assessments: adjusted.assessments.map(({ claim, a, ...x }) => ({
