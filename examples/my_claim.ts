@@ -120,6 +120,16 @@ export const separation: ClaimSpec = {
   validate: (config) => void instanceParams(config.params),
   runTrial: syncTrial(separationTrial),
   highlights: ["train_error", "test_error"],
+  // What the claim predicts for a quantity it measures: listed against the
+  // measured value in the report's "Deviations from the paper".
+  predictions: [{
+    name: "training_error",
+    measured: { kind: "median", column: "train_error", check: "separates" },
+    predicted: 0,
+    law: "gradient flow interpolates its training set",
+    source: "[R]",
+    note: "the median over the well-separated configuration's trials",
+  }],
 };
 
 /** The claims of this module, as `deno task claims --claims-module` wants them. */

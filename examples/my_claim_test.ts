@@ -27,6 +27,14 @@ Deno.test("the example claim runs through deno task claims --claims-module, on w
       ),
       ["separates holds", "control_overlapping_clusters fails"],
     );
+    // Its prediction, against the measured training error.
+    assert.deepEqual(
+      summary.deviations.map((d: { name: string; predicted: number }) =>
+        `${d.name} ${d.predicted}`
+      ),
+      ["training_error 0"],
+    );
+    assert.equal(summary.deviations[0].measured, 0);
     for (const file of ["index.html", "failures.md", "provenance.json"]) {
       await Deno.stat(`${out}/${file}`);
     }

@@ -682,6 +682,19 @@ export const c1: ClaimSpec = {
         ? c1IntegratorTrial(task.seed, config)
         : c1Trial(task.seed, config),
     ),
+  predictions: [{
+    name: "kkt_residual_limit",
+    measured: {
+      kind: "median",
+      column: "kkt_final",
+      check: "kkt_residual_shrinks",
+    },
+    predicted: 0,
+    law: "the approximate KKT residual tends to 0 as t → ∞",
+    source: "[L]",
+    note:
+      "a limit, not a rate: measured at t = 10^1000, where the residual is small but not 0",
+  }],
   highlights: [
     "kkt_at_separation",
     "kkt_log10t_10",

@@ -101,7 +101,9 @@ import type {
   CheckSpec,
   ClaimConfig,
   ClaimSpec,
+  Estimate,
   Expectation,
+  Prediction,
   Profile,
   TrialRecord,
   TrialResult,
@@ -368,11 +370,15 @@ export interface LawFit {
   aic: number;
 }
 
-/** The laws compared: the variable each one is linear in. */
-const LAWS: readonly { law: string; x: (d: number, k: number) => number }[] = [
-  { law: "d/k", x: (d, k) => d / k },
-  { law: "d", x: (d) => d },
-  { law: "d/k²", x: (d, k) => d / (k * k) },
+/** The laws compared: the variable each one is linear in, and its estimate name. */
+const LAWS: readonly {
+  law: string;
+  x: (d: number, k: number) => number;
+  estimate: string;
+}[] = [
+  { law: "d/k", x: (d, k) => d / k, estimate: "slope_d_over_k" },
+  { law: "d", x: (d) => d, estimate: "slope_d" },
+  { law: "d/k²", x: (d, k) => d / (k * k), estimate: "slope_d_over_k2" },
 ];
 
 /**
@@ -485,6 +491,9 @@ export interface RateLawSubject {
  * lowest AIC by at least `aicMargin` and its slope's 95% CI is below 0,
  * `fails` when another law's AIC is lower by at least `aicMargin`,
  * `inconclusive` otherwise (or with fewer than 3 values of d/k or 2 of k).
+ * Its `estimates`: each law's slope with its 95% interval
+ * (`slope_d_over_k`, `slope_d`, `slope_d_over_k2`) and the profiled k
+ * exponent `k_exponent` with its likelihood-ratio interval.
  */
 export function rateLawAssessment(
   points: readonly {
@@ -520,10 +529,25 @@ export function rateLawAssessment(
     : "inconclusive";
   const censored = points.filter((p) => p.censored).length;
   const f = (x: number) => x.toPrecision(3);
+  const estimates: Record<string, Estimate> = {};
+  for (const { law, estimate } of LAWS) {
+    const fit = fits.find((x) => x.law === law)!;
+    estimates[estimate] = {
+      value: fit.slope,
+      low: fit.slopeCi.low,
+      high: fit.slopeCi.high,
+    };
+  }
+  estimates.k_exponent = {
+    value: gamma.gamma,
+    low: gamma.low,
+    high: gamma.high,
+  };
   return {
     check,
     expect,
     verdict,
+    estimates,
     detail:
       `${network}, ln(test error) ≈ a + b·x over ${points.length} trials (${ratios.size} d/k × ${ks.size} k): ` +
       fits.map((fit) =>
@@ -700,6 +724,53 @@ function seriesByK(
   });
 }
 
+/**
+ * What the paper (and our reading of it) predicts for C2's fitted rate:
+ * the averaging bound's exponent, the same with the training noise the
+ * flow's averaging neurons carry, and the d/k law's k exponent.
+ */
+export const c2Predictions: Prediction[] = [
+  {
+    name: "rate_exponent_averaging_bound",
+    measured: {
+      kind: "fit",
+      assessment: "test_error_rate_law_d_over_k",
+      estimate: "slope_d_over_k",
+    },
+    predicted: -0.5,
+    law: "ln(test error) ≈ −d/(2k) + const: the averaging bound 2·exp(−d/(2k))",
+    source: "[R]",
+    note:
+      "the paper gives exp(−c·d/k) without c [A]; −1/2 is the exponent of the network built from the population means",
+  },
+  {
+    name: "rate_exponent_noisy_averaging",
+    measured: {
+      kind: "fit",
+      assessment: "test_error_rate_law_d_over_k",
+      estimate: "slope_d_over_k",
+    },
+    predicted: -1 / (2 * (1 + 1 / c2Constants.pointsPerCluster)),
+    law: "ln(test error) ≈ −d/(2k(1 + k/n)) at n/k = 12",
+    source: "[R]",
+    note:
+      "averaging neurons built from n noisy points carry the training noise, which adds k/n to the noise variance along them",
+  },
+  {
+    name: "rate_k_exponent",
+    measured: {
+      kind: "fit",
+      assessment: "test_error_rate_law_d_over_k",
+      estimate: "k_exponent",
+    },
+    predicted: 1,
+    law: "the error is a function of d/k, i.e. of d/k^γ with γ = 1",
+    source: "[A, rate R]",
+    note:
+      "γ a little above 1 means the error at equal d/k grows mildly with k (the cluster with fewest training points)",
+  },
+];
+
 /** The C2 claim. */
 export const c2: ClaimSpec = {
   id: "C2",
@@ -720,6 +791,7 @@ export const c2: ClaimSpec = {
   constants: { ...c2Constants },
   constantReasons: { ...c2ConstantReasons },
   assess: (records) => c2Assess(records),
+  predictions: c2Predictions,
   figures: async (records) => {
     const points = sweepPoints(records);
     const ratios = [...c2SweepRatios];

@@ -3,6 +3,7 @@ import {
   boundAssessment,
   c2Assess,
   c2Configs,
+  c2Predictions,
   c2SweepClusters,
   c2SweepRatios,
   fitRateLaws,
@@ -136,6 +137,27 @@ Deno.test("C2 assessments on synthetic sweeps", async (t) => {
     const [law, twin] = c2Assess(sweep((d, k) => -0.4 * d / k));
     assert.equal(law.verdict, "holds", law.detail);
     assert.equal(twin.verdict, "fails", twin.detail);
+  });
+  await t.step("the rate law's estimates carry the fitted slopes and γ", () => {
+    const [law] = c2Assess(sweep((d, k) => -0.4 * d / k));
+    const e = law.estimates!;
+    assert.deepEqual(Object.keys(e).sort(), [
+      "k_exponent",
+      "slope_d",
+      "slope_d_over_k",
+      "slope_d_over_k2",
+    ]);
+    const slope = e.slope_d_over_k;
+    assert.ok(Math.abs(slope.value + 0.4) < 0.05, `${slope.value}`);
+    assert.ok(slope.low! <= slope.value && slope.value <= slope.high!);
+    assert.ok(Math.abs(e.k_exponent.value - 1) < 0.1);
+    // The predictions read these estimates of this assessment.
+    for (const p of c2Predictions) {
+      assert.equal(p.measured.kind, "fit");
+      if (p.measured.kind !== "fit") continue;
+      assert.equal(p.measured.assessment, law.check);
+      assert.ok(p.measured.estimate in e, p.measured.estimate);
+    }
   });
   await t.step("a d-only law fails the d/k check", () => {
     const [law] = c2Assess(sweep((d) => -d / 40));

@@ -400,6 +400,20 @@ export const c4: ClaimSpec = {
       columns: ["soundness_violations", "robust_soundness_violations"],
     }),
   ],
+  predictions: [{
+    name: "flip_radius_over_sqrt_d_over_k",
+    measured: {
+      kind: "median",
+      column: "attack_median",
+      check: "flips_within_C",
+    },
+    predicted: 1,
+    form: "order",
+    law: "a perturbation of norm C·√(d/k) flips the sign",
+    source: "[A, rate L]",
+    note:
+      "the paper gives the order, not C: the measured number is C for the median point's best verified attack",
+  }],
   highlights: [
     "attack_median",
     "attack_q90",

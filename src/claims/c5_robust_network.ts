@@ -410,6 +410,34 @@ export const c5: ClaimSpec = {
       ],
     }),
   ],
+  predictions: [
+    {
+      name: "gap_over_sqrt_k",
+      measured: {
+        kind: "median",
+        column: "gap_lower_over_sqrt_k",
+        check: "gap_order_sqrt_k",
+      },
+      predicted: 0.5,
+      law:
+        "a gap of order √k [A, rate L]: ½·√k, the ratio (√d/2)/√(d/k) of the ideal radii",
+      source: "[R]",
+      note:
+        "measured is the proven lower end of the gap (N*'s certificate over the flow's best attack)",
+    },
+    {
+      name: "robust_radius_over_sqrt_d",
+      measured: {
+        kind: "median",
+        column: "robust_attack_median",
+        check: "robust_certified",
+      },
+      predicted: 0.5,
+      law: "N* robust at c·√d with c = ½: its exact radius (d/2 + ⟨μ_j, ξ⟩)/√d",
+      source: "[R]",
+      note: "N*'s median best verified attack radius, in units of √d",
+    },
+  ],
   highlights: [
     "robust_certified_q10",
     "gf_certified_q10",

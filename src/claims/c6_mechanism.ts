@@ -802,6 +802,35 @@ export const c6: ClaimSpec = {
   assess: (records) => [
     soundnessAssessment(records, { columns: ["soundness_violations"] }),
   ],
+  predictions: [
+    {
+      name: "neuron_alignment",
+      measured: {
+        kind: "median",
+        column: "neuron_cosine_median",
+        check: "features_averaged",
+      },
+      predicted: 1,
+      law: "feature averaging: every significant neuron along its class sum u±",
+      source: "[L/R]",
+      note:
+        "exact averaging gives cosine 1; a neuron on one mean of its class would give √(2/k)",
+    },
+    {
+      name: "gradient_along_signed_sum",
+      measured: {
+        kind: "median",
+        column: "gradient_cosine_signed_sum_median",
+        check: "gradient_along_signed_sum",
+      },
+      predicted: Math.SQRT1_2,
+      law:
+        "an averaging network's input gradient y·u_y has cosine 1/√2 with Σ_j y_j μ_j",
+      source: "[R]",
+      note:
+        "1/√2 holds for balanced orthogonal means; Gaussian means are pooled in",
+    },
+  ],
   highlights: [
     "neuron_cosine_median",
     "gradient_cosine_signed_sum_median",

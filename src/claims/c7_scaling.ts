@@ -80,7 +80,9 @@ import type {
   Assessment,
   ClaimConfig,
   ClaimSpec,
+  Estimate,
   Expectation,
+  Prediction,
   Profile,
   TrialRecord,
   TrialResult,
@@ -332,10 +334,59 @@ export const C7_FITS: LawFit[] = [
   },
 ];
 
+/** The law assessment's name of a fitted quantity. */
+function lawCheckName(spec: LawFit): string {
+  return `law_${spec.id}_${lawSlug(spec.predicted)}`;
+}
+
+/** Where each fitted quantity's predicted law comes from. */
+const FIT_SOURCES: Record<string, { source: string; note: string }> = {
+  gf_attack: {
+    source: "[A/L, exponents R]",
+    note: "the flip radius C·√(d/k) of C4 [A; rate L], read as a power law",
+  },
+  robust_certified: {
+    source: "[R]",
+    note:
+      "N*'s certificate ≈ √d/2 − O(√log k) by construction: finite k bends the exponents",
+  },
+  robust_attack: {
+    source: "[R]",
+    note: "N*'s exact radius (d/2 + ⟨μ_j, ξ⟩)/√d by construction",
+  },
+  gap: {
+    source: "[A/L, exponents R]",
+    note: "robust (√d) over non-robust (√(d/k)) radius: a gap of order √k",
+  },
+};
+
+/**
+ * C7's predictions: for each fitted quantity, the exponents (a, b) of d and
+ * k in its predicted law, read from the fit's `estimates`.
+ */
+export const c7Predictions: Prediction[] = C7_FITS.flatMap((spec) => {
+  const law = spec.laws.find((l) => l.name === spec.predicted)!;
+  const { source, note } = FIT_SOURCES[spec.id];
+  return (["a", "b"] as const).map((exponent): Prediction => ({
+    name: `${spec.id}_${exponent === "a" ? "d" : "k"}_exponent`,
+    measured: {
+      kind: "fit",
+      assessment: lawCheckName(spec),
+      estimate: exponent,
+    },
+    predicted: law[exponent],
+    law: `${spec.what} ∝ ${spec.predicted}: exponent of ${
+      exponent === "a" ? "d" : "k"
+    } ${String(law[exponent]).replace("-", "−")}`,
+    source,
+    note,
+  }));
+});
+
 /** Names and expectations of C7's claim-level assessments, in order. */
 export const C7_ASSESSMENTS: [string, Expectation][] = [
   ...C7_FITS.flatMap((f): [string, Expectation][] => [
-    [`law_${f.id}_${lawSlug(f.predicted)}`, "holds"],
+    [lawCheckName(f), "holds"],
     [`twin_${f.id}_law_${lawSlug(f.twin)}`, "fails"],
   ]),
   ["test_error_falls_with_d_over_k", "holds"],
@@ -366,15 +417,17 @@ function pText(p: number): string {
 
 /**
  * The two assessments of one fitted quantity: its law (holds when the
- * predicted law is the only candidate in the joint region) and its twin
- * (the nearest false law out of the region, with that test's p-value).
+ * predicted law is the only candidate in the joint region; its
+ * `estimates` are the fitted exponents `a` of d and `b` of k with their
+ * marginal 95% intervals) and its twin (the nearest false law out of the
+ * region, with that test's p-value).
  */
 export function lawAssessments(
   records: TrialRecord[],
   spec: LawFit,
 ): Assessment[] {
   const { lawTolerance: tolerance, maxResolution, confidence } = c7Constants;
-  const lawCheck = `law_${spec.id}_${lawSlug(spec.predicted)}`;
+  const lawCheck = lawCheckName(spec);
   const twinCheck = `twin_${spec.id}_law_${lawSlug(spec.twin)}`;
   const cells = new Map<string, { d: number; k: number; values: number[] }>();
   for (const r of okRecords(records)) {
@@ -422,8 +475,18 @@ export function lawAssessments(
   }${
     coarse ? `; region wider than ${maxResolution}: cannot tell laws apart` : ""
   }${spec.note ? `. ${spec.note}` : ""}`;
+  const estimates: Record<string, Estimate> = {
+    a: { value: fit.a, low: fit.aCi.low, high: fit.aCi.high },
+    b: { value: fit.b, low: fit.bCi.low, high: fit.bCi.high },
+  };
   return [
-    { check: lawCheck, expect: "holds", verdict: lawVerdict, detail: base },
+    {
+      check: lawCheck,
+      expect: "holds",
+      verdict: lawVerdict,
+      detail: base,
+      estimates,
+    },
     {
       check: twinCheck,
       expect: "fails",
@@ -507,6 +570,7 @@ export const c7: ClaimSpec = {
   configs: c7Configs,
   runTrial: syncTrial(c7Trial),
   assess: (records) => c7Assess(records),
+  predictions: c7Predictions,
   highlights: [
     "gf_attack_ratio",
     "gf_attack_median",

@@ -9,6 +9,7 @@ import {
   c7ConstantReasons,
   c7Constants,
   c7Grid,
+  c7Predictions,
 } from "./c7_scaling.ts";
 
 /**
@@ -65,6 +66,32 @@ Deno.test("C7 joint fit: √(d/k) is selected, and r ∝ d is not mistaken for i
     const twins = assessments.filter((x) => x.check.startsWith("twin_"));
     assert.ok(twins.every((x) => typeof x.pValue === "number"));
   });
+  await t.step(
+    "each law's estimates are its fitted exponents, which the predictions read",
+    () => {
+      const assessments = c7Assess(
+        fakeRecords(new Rng(6), { a: 0.5, b: -0.5 }),
+      );
+      const law = assessments.find((x) =>
+        x.check === "law_gf_attack_sqrt_d_over_k"
+      )!;
+      const { a, b } = law.estimates!;
+      assert.ok(
+        Math.abs(a.value - 0.5) < 0.05 && Math.abs(b.value + 0.5) < 0.05,
+      );
+      assert.ok(a.low! < a.value && a.value < a.high!);
+      assert.equal(c7Predictions.length, 2 * C7_FITS.length);
+      for (const p of c7Predictions) {
+        if (p.measured.kind !== "fit") throw new Error(p.name);
+        const { assessment, estimate } = p.measured;
+        const found = assessments.find((x) => x.check === assessment);
+        assert.ok(found?.estimates?.[estimate] !== undefined, p.name);
+      }
+      const gf = c7Predictions.filter((p) => p.name.startsWith("gf_attack_"));
+      assert.deepEqual(gf.map((p) => p.predicted), [0.5, -0.5]);
+      assert.match(gf[1].law, /exponent of k −0\.5$/);
+    },
+  );
   await t.step("r ∝ d (slope ½ against log(d/k) too) fails the law", () => {
     const records = fakeRecords(new Rng(2), { a: 1, b: 0 });
     assert.equal(verdictOf(records, "law_gf_attack_sqrt_d_over_k"), "fails");

@@ -14,7 +14,8 @@
  * - {@linkcode syncTrial}: a claim's `runTrial` from a synchronous trial
  *   function of the seed and the configuration.
  * - The record helpers of `records.ts` ({@linkcode okRecords},
- *   {@linkcode column}, ...), for assessments, highlights and figures.
+ *   {@linkcode column}, {@linkcode columnStats}, ...), for assessments,
+ *   highlights and figures.
  *
  * A trial usually reads:
  *
@@ -49,9 +50,12 @@ import type { Cell, ClaimConfig, ClaimSpec, TrialResult } from "./types.ts";
 export {
   column,
   columnRange,
+  type ColumnStats,
+  columnStats,
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
   soundnessAssessment,
+  statsText,
   unfinishedShare,
 } from "./records.ts";
 

@@ -24,3 +24,4 @@ export {
 } from "./registry.ts";
 export * from "./kit.ts";
 export * from "./overrides.ts";
+export { predictionProblems } from "./predictions.ts";

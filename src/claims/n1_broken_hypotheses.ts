@@ -386,6 +386,35 @@ export const n1: ClaimSpec = {
   assess: (records) => [
     soundnessAssessment(records, { columns: ["flip_soundness_violations"] }),
   ],
+  predictions: [
+    {
+      name: "unseen_cluster_error",
+      measured: {
+        kind: "median",
+        column: "unseen_cluster_error",
+        check: "generalizes_unseen_clusters",
+      },
+      predicted: 0.5,
+      law: "an unseen cluster's label is a coin the network cannot know",
+      source: "[R]",
+      note:
+        "the exact test error on the clusters without training points (the information floor)",
+    },
+    {
+      name: "flip_radius_over_sqrt_effective_d_over_k",
+      measured: {
+        kind: "median",
+        column: "flip_over_sqrt_effective_ratio",
+        check: "flip_scale_sqrt_d_over_k",
+      },
+      predicted: 1,
+      form: "order",
+      law: "with correlation c the flip radius follows √((1 − c)·d/k)",
+      source: "[R]",
+      note:
+        "correlated means shrink the separation of the class means: the constant is not predicted",
+    },
+  ],
   highlights: [
     "test_error_high",
     "threshold",

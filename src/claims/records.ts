@@ -33,6 +33,66 @@ export function column(records: TrialRecord[], key: string): number[] {
     .filter((x) => Number.isFinite(x));
 }
 
+/** The median and 10%/90% quantiles of a column over the finished trials. */
+export interface ColumnStats {
+  /** Median. */
+  median: number;
+  /** 10% quantile. */
+  q10: number;
+  /** 90% quantile. */
+  q90: number;
+  /** Finished trials with a finite value. */
+  n: number;
+}
+
+/**
+ * The median, 10% and 90% quantiles (type 7) and count of the finite
+ * values of a column over the ok records; `null` without any.
+ *
+ * @example
+ * ```ts
+ * import { columnStats } from "./records.ts";
+ * import assert from "node:assert/strict";
+ * const rec = (x: number) => ({
+ *   task: { claim: "C0", config: "c", trial: 0, seed: 0 },
+ *   result: { status: "ok" as const, reason: "", checks: {}, values: { x } },
+ * });
+ * assert.deepEqual(columnStats([rec(1), rec(2), rec(3)], "x"), { median: 2, q10: 1.2, q90: 2.8, n: 3 });
+ * assert.equal(columnStats([], "x"), null);
+ * ```
+ */
+export function columnStats(
+  records: TrialRecord[],
+  key: string,
+): ColumnStats | null {
+  const values = column(records, key);
+  if (values.length === 0) return null;
+  return {
+    median: quantile(values, 0.5),
+    q10: quantile(values, 0.1),
+    q90: quantile(values, 0.9),
+    n: values.length,
+  };
+}
+
+/**
+ * A {@linkcode ColumnStats} as the reports print it: "median [q10, q90]"
+ * to 4 significant digits, or "n/a" for `null`.
+ *
+ * @example
+ * ```ts
+ * import { statsText } from "./records.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(statsText({ median: 2, q10: 1.23456, q90: 2.8, n: 3 }), "2 [1.235, 2.8]");
+ * assert.equal(statsText(null), "n/a");
+ * ```
+ */
+export function statsText(stats: ColumnStats | null): string {
+  if (stats === null) return "n/a";
+  const f = (x: number) => Number(x.toPrecision(4)).toString();
+  return `${f(stats.median)} [${f(stats.q10)}, ${f(stats.q90)}]`;
+}
+
 /**
  * "median [q10, q90]" of a column over the ok records, or "n/a".
  *
@@ -48,12 +108,7 @@ export function column(records: TrialRecord[], key: string): number[] {
  * ```
  */
 export function columnRange(records: TrialRecord[], key: string): string {
-  const values = column(records, key);
-  if (values.length === 0) return "n/a";
-  const f = (x: number) => Number(x.toPrecision(4)).toString();
-  return `${f(quantile(values, 0.5))} [${f(quantile(values, 0.1))}, ${
-    f(quantile(values, 0.9))
-  }]`;
+  return statsText(columnStats(records, key));
 }
 
 /**

@@ -168,9 +168,65 @@ export interface Assessment {
    * Holm–Bonferroni family.
    */
   pValue?: number;
+  /**
+   * The fitted numbers behind the verdict, by name (e.g. `slope_d_over_k`
+   * of C2's rate law), each with its 95% interval when it has one. The
+   * report lists them, a claim's `predictions` may read them, and
+   * `deno task regress` compares them with the baseline's.
+   */
+  estimates?: Record<string, Estimate>;
 }
 
-/** Everything the engine needs to know about one claim of the paper. */
+/** A fitted number of an assessment, with its 95% interval when it has one. */
+export interface Estimate {
+  /** The fitted value. */
+  value: number;
+  /** Lower end of its 95% interval (absent: no interval). */
+  low?: number;
+  /** Upper end of its 95% interval (absent: no interval). */
+  high?: number;
+}
+
+/**
+ * Where the measured value of a {@linkcode Prediction} comes from:
+ * - `median`: the median (with its 10%–90% range) over the finished trials
+ *   of value column `column`, pooled over the configurations that run the
+ *   check `check` (every configuration of the claim when `check` is not
+ *   given);
+ * - `fit`: the estimate `estimate` of the claim-level assessment
+ *   `assessment` (its `estimates`), with its 95% interval.
+ */
+export type MeasuredFrom =
+  | { kind: "median"; column: string; check?: string }
+  | { kind: "fit"; assessment: string; estimate: string };
+
+/**
+ * A number the paper (or our reconstruction of it) predicts for a quantity
+ * the claim measures, for the report's "Deviations from the paper": the
+ * reporter puts the measured value beside it with its relative deviation.
+ * Declare only quantities the claim really measures, with the source of
+ * the predicted value; never a number read off a run.
+ */
+export interface Prediction {
+  /** Short snake_case name, unique within the claim (e.g. `rate_exponent`). */
+  name: string;
+  /** Where the measured value comes from. */
+  measured: MeasuredFrom;
+  /** The predicted value, in the unit of the measured one. */
+  predicted: number;
+  /**
+   * `value` (default): the predicted number itself; `order`: only the
+   * order is predicted (e.g. a flip radius C·√(d/k) with C not given),
+   * `predicted` is its unit (1) and the measured number is the constant.
+   */
+  form?: "value" | "order";
+  /** The predicted law or value in words, e.g. `ln error ≈ −d/(2k)`. */
+  law: string;
+  /** Source tag of the prediction: `[A]`, `[L]`, `[R]` or a combination. */
+  source: string;
+  /** One line: what the comparison means or why the two may differ. */
+  note: string;
+}
 export interface ClaimSpec {
   /** Claim id as in PAPER.md, e.g. `C4`. */
   id: string;
@@ -202,6 +258,12 @@ export interface ClaimSpec {
   assess?(records: TrialRecord[], configs: ClaimConfig[]): Assessment[];
   /** Value columns summarised in the report (median and 10–90% range over ok trials). */
   highlights?: string[];
+  /**
+   * Optional: the numbers the paper predicts for quantities this claim
+   * measures (a value column's median, or an assessment's estimate), listed
+   * against the measured ones in the report's "Deviations from the paper".
+   */
+  predictions?: Prediction[];
   /** Optional figures drawn from the finished trials. */
   figures?(records: TrialRecord[]): Promise<Figure[]>;
   /**

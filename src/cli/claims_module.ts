@@ -13,6 +13,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ClaimSpec, Profile } from "../claims/types.ts";
+import { predictionProblems } from "../claims/predictions.ts";
 import { errorMessage } from "../base/errors.ts";
 import { oneLine } from "../base/text.ts";
 import { UsageError } from "../base/usage_error.ts";
@@ -191,13 +192,18 @@ function claimProblems(value: unknown, index: number): string[] {
     problems.push(`${at}: constants must be an object of numbers`);
   }
   if (problems.length > 0) return problems;
-  return [...configProblems(claim, "ci"), ...configProblems(claim, "paper")];
+  const configs = [
+    ...configProblems(claim, "ci"),
+    ...configProblems(claim, "paper"),
+  ];
+  return configs.length > 0 ? configs : predictionProblems(claim);
 }
 
 /**
  * Check the exports of a claims module: `claims` a non-empty array of
  * well-formed claims (id, texts, constants, `configs` giving well-formed
- * configurations and checks at both profiles, `runTrial`), no id used twice
+ * configurations and checks at both profiles, `runTrial`, well-formed
+ * `predictions` if any: see `predictionProblems`), no id used twice
  * (ids are compared case-insensitively, as `--claim` selects them), and
  * `initWorker`, if exported, a function. Returns the claims; throws a
  * {@linkcode UsageError} listing the problems (the first 10).

@@ -100,6 +100,21 @@ Deno.test("checkClaimsModule names what is wrong with the exports", () => {
       { claims: [claim("A")], initWorker: "no" },
       /"initWorker" must be a function/,
     ],
+    [
+      {
+        claims: [claim("A", {
+          predictions: [{
+            name: "p",
+            measured: { kind: "median", column: "v", check: "nope" },
+            predicted: 1,
+            law: "l",
+            source: "[R]",
+            note: "n",
+          }],
+        })],
+      },
+      /claim A: predictions\[0\]\.measured\.check "nope" is run by no configuration/,
+    ],
   ];
   for (const [exports, pattern] of cases) {
     assert.throws(

@@ -1,10 +1,10 @@
 /**
- * The command-line layer: the five commands (`claims.ts`, `merge.ts`,
- * `regress.ts`, `replay.ts`, `history.ts`, each with its `main`), their
- * flag parsing (`claims_args.ts`, `flags.ts`), the loading of a claims
- * module of one's own (`claims_module.ts`), their injected I/O and
- * exit-code-2 error reporting (`io.ts`), the wording of runner errors with
- * flag names (`run_errors.ts`) and the progress line (`progress.ts`).
+ * The command-line layer: the six commands (`claims.ts`, `merge.ts`,
+ * `regress.ts`, `replay.ts`, `history.ts`, `readme.ts`, each with its
+ * `main`), their flag parsing (`claims_args.ts`, `flags.ts`), the loading
+ * of a claims module of one's own (`claims_module.ts`), their injected I/O
+ * and exit-code-2 error reporting (`io.ts`), the wording of runner errors
+ * with flag names (`run_errors.ts`) and the progress line (`progress.ts`).
  *
  * @example Parse a flag value
  * ```ts
@@ -54,6 +54,15 @@ export {
   ProgressReporter,
   progressText,
 } from "./progress.ts";
+export {
+  BLOCK_BEGIN,
+  BLOCK_END,
+  expectedReadme,
+  README_SUMMARY,
+  readmeBlock,
+  readmeMain,
+  replaceBlock,
+} from "./readme.ts";
 export { regressMain } from "./regress.ts";
 export { replayMain } from "./replay.ts";
 export { noticeText, withFlagNames } from "./run_errors.ts";

@@ -3,10 +3,12 @@
  * current run's summary with a baseline summary, print the comparison as
  * Markdown, and exit 0 (no regression), 1 (a regression: a significant
  * drop of a pass count, a control that rose, a baseline check or
- * assessment missing, an assessment that lost its expected verdict, or a
- * named constant or verdict rule that differs from the baseline's) or 2
+ * assessment missing, an assessment that lost its expected verdict, a
+ * named constant or verdict rule that differs from the baseline's, or a
+ * key measurement or fitted estimate that moved beyond its tolerance) or 2
  * (bad input: wrong flags, a missing or corrupt file). Differences of
- * seed, profile, backend or trials override are warned about on stderr.
+ * seed, profile, backend or trials override, and a baseline too old to
+ * carry key measurements, are warned about on stderr.
  *
  * @module
  */
@@ -30,17 +32,31 @@ const HELP = [
   "  - a check or assessment of the baseline is missing from the run;",
   "  - an assessment that reached its expected verdict no longer does;",
   "  - a named constant of a claim, or a verdict rule, differs from the",
-  "    baseline's (no threshold may move after looking at the data).",
+  "    baseline's (no threshold may move after looking at the data);",
+  "  - a key measurement (a claim's highlighted column: its median over the",
+  "    finished trials of a configuration) or an assessment's fitted",
+  "    estimate moved beyond its tolerance: max(1% of the baseline, t·SE),",
+  "    SE from both runs' 10%-90% spreads and trial counts (an estimate:",
+  "    its 95% intervals), t at the level --alpha divided by the number of",
+  "    quantities compared (Bonferroni).",
   "A different seed, profile, backend or --trials is a warning, not a failure.",
   "",
-  "--baseline FILE  a summary.json (preferred: it records the constants, the",
-  "                 verdict rules and the run parameters) or an older",
-  "                 summary.csv (pass counts and assessment verdicts only;",
-  "                 constants and run parameters are then not compared).",
+  "--baseline FILE  a summary.json (preferred: format 3 records the",
+  "                 constants, the verdict rules, the run parameters, the",
+  "                 key measurements and the fitted estimates; format 2 has",
+  "                 no measurements, which are then not compared, with a",
+  "                 warning) or an older summary.csv (pass counts and",
+  "                 assessment verdicts only; constants, run parameters and",
+  "                 measurements are then not compared).",
   "--current DIR    a run's output directory: its summary.json, or its",
   "                 summary.csv when it has no summary.json; or a file.",
   "Exit codes: 0 no regression, 1 regression, 2 bad input.",
 ].join("\n");
+
+/** A number to 4 significant digits (`null` as a dash). */
+function short(x: number | null): string {
+  return x === null ? "—" : String(Number(x.toPrecision(4)));
+}
 
 /** Read a file, or throw a `UsageError` naming what it is. */
 async function readInput(path: string, what: string): Promise<string> {
@@ -131,6 +147,15 @@ export async function regressMain(
           " (a threshold must not move after looking at the data; if the " +
           "change was decided beforehand, regenerate the baseline: README, " +
           "Regression tracking)",
+      );
+    }
+    if (report.measurementsMoved) {
+      io.err(
+        "regression: key measurements moved beyond their tolerance: " +
+          report.measurements.filter((m) => m.status === "moved").map((m) =>
+            `${m.claim}/${m.scope}/${m.name} ${short(m.baseline)} → ` +
+            `${short(m.current)} (tolerance ${short(m.tolerance)})`
+          ).join(", "),
       );
     }
     return report.failed ? 1 : 0;

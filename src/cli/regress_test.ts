@@ -225,3 +225,59 @@ Deno.test("regressMain with summary.json: constants, run parameters, --help", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("regressMain: a moved key measurement exits 1, a newer format 2", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const summary = (median: number, format = 3) =>
+      JSON.stringify({
+        format,
+        run: { seed: 1, profile: "ci", backend: "blas", trials: null },
+        claims: [{
+          id: "C4",
+          constants: {},
+          highlights: {
+            columns: ["attack_median"],
+            rows: [{
+              config: "d=1000",
+              n: 16,
+              cells: [""],
+              stats: [{ median, q10: 0.82, q90: 0.92, n: 16 }],
+            }],
+          },
+        }],
+        rows: [],
+        assessments: [],
+      });
+    await Deno.writeTextFile(`${dir}/baseline.json`, summary(0.87));
+    await Deno.writeTextFile(`${dir}/moved.json`, summary(1.2));
+    await Deno.writeTextFile(`${dir}/newer.json`, summary(0.87, 4));
+    const run = async (baseline: string, current: string) => {
+      const io = capture();
+      const code = await regressMain([
+        "--baseline",
+        `${dir}/${baseline}`,
+        "--current",
+        `${dir}/${current}`,
+      ], io);
+      return { code, out: io.stdout.join("\n"), err: io.stderr.join("\n") };
+    };
+    const moved = await run("baseline.json", "moved.json");
+    assert.equal(moved.code, 1);
+    assert.match(
+      moved.err,
+      /regression: key measurements moved beyond their tolerance: C4\/d=1000\/attack_median 0\.87 → 1\.2 \(tolerance 0\.\d+\)/,
+    );
+    assert.match(
+      moved.out,
+      /\| C4 \| d=1000 \| attack_median \| 0\.87 \| 1\.2 \|/,
+    );
+    const same = await run("baseline.json", "baseline.json");
+    assert.equal(same.code, 0, same.err);
+    const newer = await run("newer.json", "baseline.json");
+    assert.equal(newer.code, 2);
+    assert.match(newer.err, /format 4 is newer than this code reads/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -15,7 +15,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { HtmlHighlights, Json, JsonObject } from "./html.ts";
 import type { ClaimPlan } from "../runner/plan.ts";
-import { columnRange, okRecords } from "../claims/records.ts";
+import { type KeyMeasurements, keyMeasurements } from "./measurements.ts";
 import type { TrialRecord } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
 
@@ -226,26 +226,14 @@ export function historyRowsOf(input: HistoryEntryInput): HistoryRow[] {
 /**
  * A claim's key measurements from its records: per configuration of the
  * plan, the finished trials and "median [q10, q90]" of each `highlights`
- * column (`n/a` without a finite value), as `summary.md` shows them.
+ * column (`n/a` without a finite value), as `summary.md` shows them, with
+ * the numbers behind each cell ({@linkcode keyMeasurements}).
  */
 export function measuredHighlights(
   plan: ClaimPlan,
   records: TrialRecord[],
-): HtmlHighlights {
-  const columns = plan.claim.highlights ?? [];
-  return {
-    columns,
-    rows: plan.configs.map(({ key }) => {
-      const own = records.filter((r) =>
-        r.task.claim === plan.claim.id && r.task.config === key
-      );
-      return {
-        config: key,
-        n: okRecords(own).length,
-        cells: columns.map((c) => columnRange(own, c)),
-      };
-    }),
-  };
+): KeyMeasurements {
+  return keyMeasurements(plan, records);
 }
 
 /** A number cell of `history.csv`. */

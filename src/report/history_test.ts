@@ -134,6 +134,11 @@ Deno.test("measuredHighlights gives median [q10, q90] per configuration", () => 
   }, records);
   assert.deepEqual(h, {
     columns: ["x", "none"],
-    rows: [{ config: "k", n: 3, cells: ["2 [1.2, 2.8]", "n/a"] }],
+    rows: [{
+      config: "k",
+      n: 3,
+      cells: ["2 [1.2, 2.8]", "n/a"],
+      stats: [{ median: 2, q10: 1.2, q90: 2.8, n: 3 }, null],
+    }],
   });
 });

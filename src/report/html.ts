@@ -2,7 +2,8 @@
  * `index.html`: the report of a run as one self-contained page — inline
  * CSS, inline SVG figures and a few lines of inline JavaScript, no network.
  * It shows the verdict table (sortable by clicking a header), the
- * assessments, then one section per claim: its statement, source tag,
+ * assessments, the deviations from the paper (measured against predicted),
+ * then one section per claim: its statement, source tag,
  * hypotheses, named constants (with their reasons), checks (with role,
  * twin and margin), assessments, key measurements, figures and failing
  * trials with their replay commands, and links to the run's files.
@@ -17,6 +18,7 @@
  */
 
 import type { CheckFailures, FailingTrial } from "./failures.ts";
+import { DEVIATIONS_LEGEND } from "./deviations.ts";
 
 /** A JSON value as parsed. */
 export type Json =
@@ -100,8 +102,44 @@ const SUMMARY_KNOWN = new Set([
   "claims",
   "rows",
   "assessments",
+  "deviations",
   "allOk",
 ]);
+
+/** Fields of a deviation shown first, in this order (the others follow). */
+const DEVIATION_LEAD = [
+  "claim",
+  "name",
+  "form",
+  "predicted",
+  "law",
+  "source",
+  "measured",
+  "low",
+  "high",
+  "range",
+  "relative",
+  "deviation",
+  "inside",
+  "from",
+  "note",
+];
+
+/** The "Deviations from the paper" section (`summary.json`'s `deviations`). */
+function deviationsHtml(value: Json | undefined): string {
+  if (!Array.isArray(value)) return "";
+  const deviations = value.filter(isObject);
+  return [
+    '<section id="deviations">',
+    "<h2>Deviations from the paper</h2>",
+    `<p>${escapeHtml(DEVIATIONS_LEGEND)}</p>`,
+    deviations.length === 0 ? "<p>None.</p>" : objectTable(deviations, {
+      id: "deviation-table",
+      lead: DEVIATION_LEAD,
+    }),
+    "</section>",
+  ].join("\n");
+}
 
 /**
  * Escape text for HTML (element content and quoted attribute values).
@@ -562,6 +600,10 @@ export function htmlReport(input: HtmlReportInput): string {
       ...(plan === null ? {} : { "planned trials": plan.total ?? null }),
     }),
     `<nav><a href="#verdicts">Verdicts</a>${
+      Array.isArray(summary.deviations)
+        ? '<a href="#deviations">Deviations</a>'
+        : ""
+    }${
       ids.map((id) =>
         `<a href="#claim-${escapeHtml(id)}">${escapeHtml(id)}</a>`
       ).join("")
@@ -583,6 +625,7 @@ export function htmlReport(input: HtmlReportInput): string {
     ...unclaimed.map(({ figure, index }) => figureHtml(figure, index)),
     ...extras.map(([k, v]) => extraField(k, v)),
     "</section>",
+    deviationsHtml(summary.deviations),
     ...claims.map((c) =>
       claimSection(c, input, claimFigures(figures, String(c.id ?? "")))
     ),

@@ -212,6 +212,16 @@ Deno.test({
         checks: rows,
         figures: input.figures.length,
       });
+      // One row of the deviations table per prediction of the report.
+      const deviations = await p.page.$$eval(
+        "#deviation-table tbody tr",
+        (trs) => trs.length,
+      );
+      assert.equal(
+        deviations,
+        (input.summary.deviations as unknown[]).length,
+        "one row per deviation",
+      );
       await clickHeader(p.page, "claim");
       await p.page.screenshot({ path: SCREENSHOT, fullPage: false });
       console.log(`screenshot of the paper report: ${SCREENSHOT}`);

@@ -150,6 +150,49 @@ Deno.test("htmlReport shows every row field as a column, and each claim's parts"
   assert.equal(htmlReport(pageInput()), page, "deterministic");
 });
 
+Deno.test("htmlReport draws the deviations from the paper as a section of their own", () => {
+  const input = pageInput();
+  input.summary.deviations = [{
+    claim: "C1",
+    name: "slope",
+    form: "value",
+    predicted: -0.5,
+    law: "ln error ≈ −d/(2k)",
+    source: "[R]",
+    measured: -0.424,
+    low: -0.434,
+    high: -0.413,
+    range: "95% CI",
+    trials: null,
+    deviation: 0.076,
+    relative: -0.152,
+    inside: false,
+    from: "slope of law",
+    note: "a <note>",
+  }];
+  const page = htmlReport(input);
+  assert.match(page, /<a href="#deviations">Deviations<\/a>/);
+  const start = page.indexOf('<section id="deviations">');
+  assert.ok(start > page.indexOf('id="verdict-table"'));
+  assert.ok(start < page.indexOf('id="claim-C1"'));
+  const section = page.slice(start, page.indexOf("</section>", start));
+  assert.match(section, /<h2>Deviations from the paper<\/h2>/);
+  assert.match(section, /<table class="sortable" id="deviation-table">/);
+  assert.equal((section.match(/<tr>/g) ?? []).length, 2, "header and one row");
+  assert.match(section, /<td class="num" data-sort="-0.152">-0.152<\/td>/);
+  assert.match(section, /a &lt;note&gt;/);
+  // Not repeated among the unknown top-level fields.
+  assert.equal(page.indexOf("<h3>deviations</h3>"), -1);
+  // An empty list says so; a summary without the field has no section.
+  input.summary.deviations = [];
+  assert.match(
+    htmlReport(input),
+    /<h2>Deviations from the paper<\/h2>\n<p>[^<]*<\/p>\n<p>None\.<\/p>/,
+  );
+  delete input.summary.deviations;
+  assert.doesNotMatch(htmlReport(input), /id="deviations"/);
+});
+
 Deno.test("the page's helpers escape, format and isolate figures", () => {
   assert.equal(escapeHtml("<&>"), "&lt;&amp;&gt;");
   assert.equal(valueText(0.000123456), "0.0001235");

@@ -26,6 +26,8 @@ import {
   type JsonObject,
 } from "./html.ts";
 import { measuredHighlights } from "./history.ts";
+import type { Deviation } from "./deviations.ts";
+import type { KeyMeasurements } from "./measurements.ts";
 import type { RunInfo } from "./run_info.ts";
 import { summaryJson } from "./summary_json.ts";
 import type { Summary } from "./verdict.ts";
@@ -257,6 +259,10 @@ export interface RunPagesInput {
   formats: readonly string[];
   /** The run's rows and assessments. */
   summary: Summary;
+  /** Key measurements by claim id (computed from the records when absent). */
+  measurements?: Record<string, KeyMeasurements>;
+  /** The run's deviations from the paper (none when absent). */
+  deviations?: Deviation[];
 }
 
 /**
@@ -272,16 +278,22 @@ export async function writeRunPages(
 ): Promise<CheckFailures[]> {
   const failures = await writeFailures(out, input);
   if (!input.formats.includes("html")) return failures;
-  const summary = JSON.parse(summaryJson(input.summary, input.info));
   const records = inPlanOrder(input.records, input.claims);
+  const measurements = input.measurements ?? Object.fromEntries(
+    input.claims.map((p) => [p.claim.id, measuredHighlights(p, records)]),
+  );
+  const summary = JSON.parse(
+    summaryJson(input.summary, input.info, {
+      measurements,
+      deviations: input.deviations,
+    }),
+  );
   const page = htmlReport({
     summary,
     manifest: await readJsonObject(`${out}/run.json`),
     figures: await readFigures(out),
     failures,
-    highlights: Object.fromEntries(
-      input.claims.map((p) => [p.claim.id, measuredHighlights(p, records)]),
-    ),
+    highlights: measurements,
     files: await presentFiles(out, input.claims.map((p) => p.claim.id)),
   });
   await writeTextFileAtomic(`${out}/${HTML_REPORT_FILE}`, page);

@@ -6,7 +6,11 @@
  * (`figures.ts`) and writes them all (`write.ts`). `pipeline.ts` runs the
  * claims or merges shards (`src/runner/`) and then writes the reports;
  * `claim_check.ts` turns a claim into a `deno test`; `regress.ts` compares a
- * run with a baseline. `failures.ts` lists the failing trials of each check
+ * run with a baseline (with `regress_measurements.ts` for the key
+ * measurements and fitted estimates). `measurements.ts` computes each
+ * claim's key measurements, `deviations.ts` the deviations from the paper
+ * (the claims' predictions against the run). `failures.ts` lists the
+ * failing trials of each check
  * with their replay commands (`failures.md`), `html.ts` and `html_write.ts`
  * draw the self-contained `index.html`, and `history.ts` and
  * `history_charts.ts` keep the run history over commits.
@@ -26,6 +30,14 @@ export {
   type ClaimTestOptions,
   DEFAULT_SEED,
 } from "./claim_check.ts";
+export {
+  type Deviation,
+  DEVIATIONS_LEGEND,
+  deviationsMarkdown,
+  deviationsOf,
+  type MeasuredRange,
+  readDeviations,
+} from "./deviations.ts";
 export {
   type ClaimFigureOptions,
   type ClaimFigures,
@@ -91,6 +103,11 @@ export {
   writeRunPages,
 } from "./html_write.ts";
 export {
+  type KeyMeasurementRow,
+  type KeyMeasurements,
+  keyMeasurements,
+} from "./measurements.ts";
+export {
   type MergeOptions,
   mergeShards,
   runClaims,
@@ -114,6 +131,16 @@ export {
   worseningPValue,
 } from "./regress.ts";
 export {
+  compareMeasurements,
+  type MeasuredValue,
+  MEASUREMENT_RULE_REASONS,
+  MEASUREMENT_RULES,
+  type MeasurementComparison,
+  measurementsMarkdown,
+  measurementTolerance,
+  readMeasuredValues,
+} from "./regress_measurements.ts";
+export {
   type CheckInfo,
   type ClaimInfo,
   claimInfo,
@@ -127,6 +154,7 @@ export {
 export {
   SUMMARY_JSON_FORMAT,
   summaryJson,
+  type SummaryJsonExtras,
   verdictRulesJson,
 } from "./summary_json.ts";
 export {

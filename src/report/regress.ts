@@ -8,13 +8,21 @@
  * verdict in the baseline and no longer does is a regression). The named
  * constants of every claim and the verdict-rule constants must equal the
  * baseline's, so that no threshold moves silently after looking at data.
- * A different seed, profile, backend or trials override is warned about.
+ * Key measurements (each claim's `highlights`: the median of a column over
+ * the finished trials of a configuration) and the assessments' fitted
+ * estimates are compared within a tolerance derived from the two runs'
+ * spreads and trial counts (`regress_measurements.ts`); one that moved
+ * beyond it is a regression. A different seed, profile, backend or trials
+ * override is warned about.
  *
- * The baseline (and the current run) is a `summary.json` (format 2: it has
- * the constants, the rules and the run parameters) or, for older
- * baselines, a `summary.csv` (pass counts and assessment verdicts only: the
- * constants and run parameters are then not compared, and the report says
- * so). The format is recognised from the text.
+ * The baseline (and the current run) is a `summary.json` (format 3: it has
+ * the constants, the rules, the run parameters, the key measurements and
+ * the estimates; format 2 lacks the last two, which are then not compared,
+ * with a warning; a format newer than this code reads is an error) or, for
+ * older baselines, a `summary.csv` (pass counts and assessment verdicts
+ * only: the constants, run parameters and measurements are then not
+ * compared, and the report says so). The format is recognised from the
+ * text.
  *
  * Also Monte Carlo estimates of the test's false-alarm rate (no change) and
  * power (a given drop).
@@ -31,6 +39,17 @@ import {
 import type { Expectation, Verdict } from "../claims/types.ts";
 import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
+import { SUMMARY_JSON_FORMAT } from "./summary_json.ts";
+import {
+  compareMeasurements,
+  type MeasuredValue,
+  type MeasurementComparison,
+  measurementsMarkdown,
+  readMeasuredValues,
+} from "./regress_measurements.ts";
+
+/** The first `summary.json` format with key measurements and estimates. */
+const MEASUREMENTS_SINCE = 3;
 
 /** Comparison of one check. */
 export interface RegressionRow {
@@ -123,7 +142,15 @@ export interface RegressionReport {
   assessments: AssessmentComparison[];
   /** Named constants (and verdict rules) that differ from the baseline's. */
   constantChanges: ConstantChange[];
-  /** Warnings: run parameters (seed, profile, backend, trials) that differ. */
+  /**
+   * Key measurements and fitted estimates against the baseline's
+   * (`regress_measurements.ts`); empty when either summary has none.
+   */
+  measurements: MeasurementComparison[];
+  /**
+   * Warnings: run parameters (seed, profile, backend, trials) that differ,
+   * and a summary too old to carry key measurements.
+   */
   warnings: string[];
   /** The comparison in Markdown: tables and one-line conclusions. */
   markdown: string;
@@ -135,7 +162,9 @@ export interface RegressionReport {
   assessmentRegressed: boolean;
   /** Whether a named constant or verdict rule differs from the baseline's. */
   constantsChanged: boolean;
-  /** Whether the regression check fails (any of the four above). */
+  /** Whether a key measurement or fitted estimate moved beyond its tolerance. */
+  measurementsMoved: boolean;
+  /** Whether the regression check fails (any of the five above). */
   failed: boolean;
 }
 
@@ -191,6 +220,13 @@ export interface SummarySnapshot {
   constants: Record<string, Record<string, number>> | null;
   /** Verdict-rule constants (`null` in a `summary.csv` or an older `summary.json`). */
   rules: Record<string, number> | null;
+  /** The `format` of a `summary.json` (`null`: a `summary.csv`, or none given). */
+  version: number | null;
+  /**
+   * Key measurements and fitted estimates (`null` in a `summary.csv` or a
+   * `summary.json` before format 3, which has none).
+   */
+  measured: MeasuredValue[] | null;
 }
 
 const REQUIRED = ["claim", "check", "expect", "trials", "passed"];
@@ -334,6 +370,8 @@ function readCsvSummary(text: string, source: string): SummarySnapshot {
     run: null,
     constants: null,
     rules: null,
+    version: null,
+    measured: null,
   };
 }
 
@@ -415,8 +453,20 @@ function readJsonSummary(text: string, source: string): SummarySnapshot {
     );
   });
   const run = value.run;
+  const version = typeof value.format === "number" ? value.format : null;
+  if (version !== null && version > SUMMARY_JSON_FORMAT) {
+    throw new UsageError(
+      `${source}: summary.json format ${version} is newer than this code ` +
+        `reads (${SUMMARY_JSON_FORMAT}): update the code, or compare with a ` +
+        "summary written by it",
+    );
+  }
   return {
     format: "json",
+    version,
+    measured: version !== null && version >= MEASUREMENTS_SINCE
+      ? readMeasuredValues(value, source)
+      : null,
     counts,
     assessments,
     run: {
@@ -655,6 +705,37 @@ function runWarnings(
   ];
 }
 
+/**
+ * A warning for a summary too old to carry key measurements and fitted
+ * estimates (they are then not compared).
+ */
+function measurementWarnings(
+  baseline: SummarySnapshot,
+  current: SummarySnapshot,
+): string[] {
+  // A summary.csv baseline is noted in the Markdown (constantsMarkdown).
+  if (baseline.format === "csv") return [];
+  const what = (s: SummarySnapshot) =>
+    s.format === "csv"
+      ? "a summary.csv"
+      : `a summary.json of format ${s.version ?? "1 or 2"}`;
+  if (baseline.measured === null) {
+    return [
+      `the baseline is ${what(baseline)}, which records no key measurements ` +
+      `or fitted estimates (format ${MEASUREMENTS_SINCE} does), so they were ` +
+      "not compared: regenerate the baseline (README, Regression tracking)",
+    ];
+  }
+  if (current.measured === null) {
+    return [
+      `the current summary is ${what(current)}, which records no key ` +
+      "measurements or fitted estimates, so they were not compared: compare " +
+      "a summary.json written by this code",
+    ];
+  }
+  return [];
+}
+
 /** `a`, `null` as a dash. */
 function valueText(x: number | null): string {
   return x === null ? "—" : String(x);
@@ -724,8 +805,9 @@ function constantsMarkdown(
     return [
       "",
       "Note: the baseline is a summary.csv: it records no named constants, " +
-      "verdict rules or run parameters, so they were not compared. Make the " +
-      "baseline a summary.json (README, Regression tracking).",
+      "verdict rules, run parameters, key measurements or fitted estimates, " +
+      "so they were not compared. Make the baseline a summary.json (README, " +
+      "Regression tracking).",
     ];
   }
   if (changes.length === 0) {
@@ -755,7 +837,9 @@ function constantsMarkdown(
  * a `summary.csv`, see {@linkcode readSummary}): pass counts check by check
  * with a one-sided Fisher exact test at level `alpha` (default 0.05; see
  * {@linkcode worseningPValue}), assessment verdicts, the claims' named
- * constants and the verdict rules, and the run parameters (a warning). A
+ * constants and the verdict rules, the key measurements and fitted
+ * estimates within their tolerances (family level `alpha`, see
+ * `regress_measurements.ts`), and the run parameters (a warning). A
  * corrupt or mismatched file throws a {@linkcode UsageError}, as does a
  * baseline with constants against a current `summary.csv`.
  *
@@ -787,29 +871,42 @@ export function compareWithBaseline(
     current.assessments,
   );
   const constantChanges = compareConstants(baseline, current);
-  const warnings = runWarnings(baseline, current);
+  const measurements = baseline.measured === null || current.measured === null
+    ? []
+    : compareMeasurements(baseline.measured, current.measured, { alpha });
+  const warnings = [
+    ...runWarnings(baseline, current),
+    ...measurementWarnings(baseline, current),
+  ];
   const drop = rows.some((r) => r.verdict === "drop");
   const missing = rows.some((r) => r.verdict === "missing") ||
     assessments.some((a) => a.status === "missing");
   const assessmentRegressed = assessments.some((a) => a.status === "worse");
   const constantsChanged = constantChanges.length > 0;
+  const measurementsMoved = measurements.some((m) => m.status === "moved");
   const markdown = [
     ...countsMarkdown(rows, alpha),
     ...assessmentsMarkdown(assessments),
     ...constantsMarkdown(baseline, constantChanges),
+    ...(baseline.measured === null || current.measured === null
+      ? []
+      : measurementsMarkdown(measurements, { alpha })),
     ...warnings.map((w) => `Warning: ${w}.`),
   ];
   return {
     rows,
     assessments,
     constantChanges,
+    measurements,
     warnings,
     markdown: markdown.join("\n") + "\n",
     drop,
     missing,
     assessmentRegressed,
     constantsChanged,
-    failed: drop || missing || assessmentRegressed || constantsChanged,
+    measurementsMoved,
+    failed: drop || missing || assessmentRegressed || constantsChanged ||
+      measurementsMoved,
   };
 }
 

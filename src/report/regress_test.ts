@@ -398,3 +398,130 @@ Deno.test("compareWithBaseline with summary.json baselines", async (t) => {
     assert.equal(readSummary(jsonSummary(), "x").rules?.familyAlpha, 0.05);
   });
 });
+
+/** A format-3 summary.json with one key measurement and one estimate. */
+function measuredSummary(
+  options: { median?: number; slope?: number; n?: number } = {},
+): string {
+  const { rows, assessments } = reportSummary();
+  const median = options.median ?? 1;
+  const n = options.n ?? 30;
+  return summaryJson(
+    {
+      rows,
+      assessments: [{
+        ...assessments[0],
+        a: {
+          ...assessments[0].a,
+          estimates: {
+            slope: {
+              value: options.slope ?? 0.49,
+              low: (options.slope ?? 0.49) - 0.04,
+              high: (options.slope ?? 0.49) + 0.04,
+            },
+          },
+        },
+      }],
+    },
+    info,
+    {
+      measurements: {
+        C1: {
+          columns: ["r"],
+          rows: [{
+            config: "x",
+            n,
+            cells: [""],
+            stats: [{ median, q10: median - 0.1, q90: median + 0.1, n }],
+          }],
+        },
+      },
+    },
+  );
+}
+
+Deno.test("compareWithBaseline: key measurements and fitted estimates", async (t) => {
+  await t.step("the same run: every quantity compared, none moved", () => {
+    const text = measuredSummary();
+    const report = compareWithBaseline(text, text);
+    assert.equal(report.failed, false);
+    assert.deepEqual(
+      report.measurements.map((m) => [m.kind, m.name, m.status]),
+      [["median", "r", "ok"], ["estimate", "slope", "ok"]],
+    );
+    assert.match(report.markdown, /1 medians and 1 estimates compared/);
+    assert.deepEqual(report.warnings, []);
+  });
+  await t.step("a median that moved beyond its tolerance fails", () => {
+    const report = compareWithBaseline(
+      measuredSummary(),
+      measuredSummary({ median: 1.3 }),
+    );
+    assert.equal(report.measurementsMoved, true);
+    assert.equal(report.failed, true);
+    assert.equal(report.drop, false);
+    assert.match(
+      report.markdown,
+      /\| C1 \| x \| r \| 1 \| 1\.3 \| \+30\.0% \|/,
+    );
+    // Within the noise of 30 trials of spread 0.2: not a move.
+    const near = compareWithBaseline(
+      measuredSummary(),
+      measuredSummary({ median: 1.02 }),
+    );
+    assert.equal(near.failed, false);
+  });
+  await t.step("an estimate that moved beyond its interval fails", () => {
+    const report = compareWithBaseline(
+      measuredSummary(),
+      measuredSummary({ slope: 0.7 }),
+    );
+    assert.deepEqual(
+      report.measurements.filter((m) => m.status === "moved").map((m) =>
+        m.name
+      ),
+      ["slope"],
+    );
+    assert.equal(report.failed, true);
+  });
+  await t.step("a format-2 baseline: not compared, with a warning", () => {
+    const old = JSON.parse(measuredSummary());
+    old.format = 2;
+    const report = compareWithBaseline(
+      JSON.stringify(old),
+      measuredSummary({ median: 5 }),
+    );
+    assert.equal(report.failed, false);
+    assert.deepEqual(report.measurements, []);
+    assert.match(
+      report.warnings.join("\n"),
+      /baseline is a summary\.json of format 2, which records no key measurements .*regenerate the baseline/,
+    );
+    // An old current summary against a new baseline: the same, the other way.
+    const current = compareWithBaseline(measuredSummary(), JSON.stringify(old));
+    assert.match(
+      current.warnings.join("\n"),
+      /current summary is a summary\.json of format 2/,
+    );
+  });
+  await t.step("a newer format, or malformed highlights, is bad input", () => {
+    const newer = JSON.parse(measuredSummary());
+    newer.format = 99;
+    assert.throws(
+      () => compareWithBaseline(JSON.stringify(newer), measuredSummary()),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /baseline: summary\.json format 99 is newer than this code reads \(3\)/
+          .test(e.message),
+    );
+    const broken = JSON.parse(measuredSummary());
+    broken.claims[0].highlights.rows[0].stats[0].median = "x";
+    assert.throws(
+      () => compareWithBaseline(JSON.stringify(broken), measuredSummary()),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /^baseline: claims\[0\]\.highlights\.rows\[0\]\.stats\[0\]\.median is not a finite number/
+          .test(e.message),
+    );
+  });
+});

@@ -1,20 +1,36 @@
 /**
  * `summary.json`: the deterministic run parameters, the verdict rules with
  * their reasons, the Holm family, the claims with their constants and the
- * reason for each, the rows (with role, twin and power, margin, p-values
- * and adjusted verdicts), the assessments and `allOk`, with no wall-clock
- * field, so that two runs of the same plan give byte-identical files. It
- * is also the baseline format of `deno task regress` (see `regress.ts`).
+ * reason for each (and their key measurements), the rows (with role, twin
+ * and power, margin, p-values and adjusted verdicts), the assessments
+ * (with their fitted estimates), the deviations from the paper and
+ * `allOk`, with no wall-clock field, so that two runs of the same plan give
+ * byte-identical files. It is also the baseline format of
+ * `deno task regress` (see `regress.ts`).
  *
  * @module
  */
 
 import { adjustFamily, allOk, type Summary } from "./verdict.ts";
 import type { RunInfo } from "./run_info.ts";
+import type { Deviation } from "./deviations.ts";
+import type { KeyMeasurements } from "./measurements.ts";
 import { VERDICT_RULE_REASONS, VERDICT_RULES } from "../stats/mod.ts";
 
-/** The layout version of `summary.json` this code writes. */
-export const SUMMARY_JSON_FORMAT = 2;
+/**
+ * The layout version of `summary.json` this code writes: 3 adds the
+ * claims' `highlights` (key measurements with their numbers), the
+ * assessments' `estimates` and the top-level `deviations`.
+ */
+export const SUMMARY_JSON_FORMAT = 3;
+
+/** What `summary.json` carries besides the summary and the run info. */
+export interface SummaryJsonExtras {
+  /** Key measurements by claim id (each claim's `highlights`). */
+  measurements?: Record<string, KeyMeasurements>;
+  /** The run's deviations from the paper (`[]` when not given). */
+  deviations?: Deviation[];
+}
 
 /**
  * The verdict rules as written to `summary.json`: each constant's value
@@ -46,11 +62,16 @@ export function verdictRulesJson(): Record<
  * The text of `summary.json`: `format`, the deterministic run parameters
  * (seed, profile, backend, trials override, shard), the verdict `rules`
  * (value and reason of each), the Holm `family` (size, alpha, strictest
- * threshold), the claims (constants, `constantReasons`, checks), the rows
- * (every field of a `CheckRow`), the assessments (with `pValue`,
- * `pAdjusted`, `adjustedVerdict`, `ok` and `okAdjusted`) and `allOk` (after
- * the adjustment). Wall-clock fields of `info` are left out so that the
- * file is reproducible.
+ * threshold), the claims (constants, `constantReasons`, checks, and with
+ * `extras.measurements` the key measurements of those that declare
+ * `highlights`, as `highlights`: columns,
+ * and per configuration its finished trials `n`, the `cells` text and the
+ * `stats` — median, q10, q90, n — of each column), the rows (every field
+ * of a `CheckRow`), the assessments (with `pValue`, `pAdjusted`,
+ * `adjustedVerdict`, `ok`, `okAdjusted` and `estimates`, `null` when the
+ * assessment has none), the `deviations` (`deviations.ts`) and `allOk`
+ * (after the adjustment). Wall-clock fields of `info` are left out so that
+ * the file is reproducible.
  *
  * @example
  * ```ts
@@ -63,7 +84,11 @@ export function verdictRulesJson(): Record<
  * assert.equal(JSON.parse(text).rules.familyAlpha.value, 0.05);
  * ```
  */
-export function summaryJson(summary: Summary, info: RunInfo): string {
+export function summaryJson(
+  summary: Summary,
+  info: RunInfo,
+  extras: SummaryJsonExtras = {},
+): string {
   const adjusted = adjustFamily(summary);
   const value = {
     format: SUMMARY_JSON_FORMAT,
@@ -79,6 +104,9 @@ export function summaryJson(summary: Summary, info: RunInfo): string {
     claims: info.claims.map((c) => ({
       ...c,
       constantReasons: c.constantReasons ?? {},
+      ...((extras.measurements?.[c.id]?.columns.length ?? 0) === 0
+        ? {}
+        : { highlights: extras.measurements![c.id] }),
     })),
     rows: adjusted.rows,
     assessments: adjusted.assessments.map(({ claim, a, ...x }) => ({
@@ -92,7 +120,9 @@ export function summaryJson(summary: Summary, info: RunInfo): string {
       adjustedVerdict: x.adjustedVerdict,
       okAdjusted: x.adjustedVerdict === a.expect,
       detail: a.detail,
+      estimates: a.estimates ?? null,
     })),
+    deviations: extras.deviations ?? [],
     allOk: allOk(summary),
   };
   return JSON.stringify(value, null, 2) + "\n";

@@ -34,7 +34,7 @@ Deno.test("summary.json has the verdict rules, the family and the evidence", () 
       }],
     }),
   );
-  assert.equal(value.format, 2);
+  assert.equal(value.format, 3);
   assert.deepEqual(value.rules.controlCeiling.value, 0.2);
   assert.match(value.rules.familyAlpha.reason, /Holm/);
   assert.equal(Object.keys(value.rules).length, 7);
@@ -58,4 +58,60 @@ Deno.test("summary.json has the verdict rules, the family and the evidence", () 
   // Without reasons the claim gets an empty map.
   const bare = JSON.parse(summaryJson({ rows, assessments }, info));
   assert.deepEqual(bare.claims[0].constantReasons, {});
+});
+
+Deno.test("summary.json (format 3) carries key measurements, estimates and deviations", () => {
+  const stats = { median: 1, q10: 0.9, q90: 1.1, n: 4 };
+  const measurements = {
+    [info.claims[0].id]: {
+      columns: ["r", "s"],
+      rows: [{
+        config: "x",
+        n: 4,
+        cells: ["1 [0.9, 1.1]", "n/a"],
+        stats: [stats, null],
+      }],
+    },
+  };
+  const deviation = {
+    claim: info.claims[0].id,
+    name: "p",
+    law: "l",
+    source: "[R]",
+    note: "n",
+    form: "value" as const,
+    predicted: 1,
+    from: "median of r",
+    measured: 1,
+    low: 0.9,
+    high: 1.1,
+    range: "trials 10–90%" as const,
+    trials: 4,
+    deviation: 0,
+    relative: 0,
+    inside: true,
+  };
+  const withEstimates = [{
+    ...assessments[0],
+    a: {
+      ...assessments[0].a,
+      estimates: { slope: { value: -0.4, low: -0.5, high: -0.3 } },
+    },
+  }];
+  const value = JSON.parse(
+    summaryJson({ rows, assessments: withEstimates }, info, {
+      measurements,
+      deviations: [deviation],
+    }),
+  );
+  assert.deepEqual(value.claims[0].highlights, measurements[info.claims[0].id]);
+  assert.deepEqual(value.assessments[0].estimates, {
+    slope: { value: -0.4, low: -0.5, high: -0.3 },
+  });
+  assert.deepEqual(value.deviations, [deviation]);
+  // Without extras: no highlights, no estimates, no deviations.
+  const bare = JSON.parse(summaryJson({ rows, assessments }, info));
+  assert.equal(bare.claims[0].highlights, undefined);
+  assert.equal(bare.assessments[0].estimates, null);
+  assert.deepEqual(bare.deviations, []);
 });

@@ -7,7 +7,8 @@
  * "Run" section with the run parameters (and wall times: the only report
  * that has them); and each claim's statement, checks and named constants
  * with their reasons. With the Markdown extras, also the pass-rate figure
- * and, per claim, its key measurements and figures.
+ * and, per claim, its key measurements and figures, and the deviations
+ * from the paper.
  *
  * @module
  */
@@ -34,6 +35,7 @@ import {
   VERDICT_RULES,
 } from "../stats/mod.ts";
 import { oneLine } from "../base/text.ts";
+import { type Deviation, deviationsMarkdown } from "./deviations.ts";
 
 /** A figure of a report, as linked from `summary.md`. */
 export interface FigureLink {
@@ -61,11 +63,14 @@ export interface ClaimReportExtras {
 }
 
 /**
- * Markdown-only parts of the report (never in `summary.csv` or
- * `summary.json`): the pass-rate figure and, per claim id, its key
- * measurements and figures.
+ * The parts of the report drawn from the records beside the summary: the
+ * pass-rate figure and, per claim id, its key measurements and figures
+ * (Markdown only), and the deviations from the paper (also in
+ * `summary.json`).
  */
 export interface MarkdownExtras {
+  /** The run's deviations from the paper (`deviations.ts`). */
+  deviations?: Deviation[];
   /** The figure of every check's pass rate, if drawn. */
   overview?: FigureLink;
   /** Why the pass-rate figure could not be drawn. */
@@ -472,7 +477,8 @@ function claimExtrasSection(more: ClaimReportExtras): string[] {
  * the verdict rules with their reasons and the Holm family, a "Run"
  * section with the run parameters, and each claim's statement, checks and
  * named constants with their reasons. With `extras`, also the pass-rate
- * figure under the table and, per claim, a "Key measurements" table and a
+ * figure under the table, the "Deviations from the paper" (after the
+ * assessments) and, per claim, a "Key measurements" table and a
  * "Figures" list (with a line for every figure that failed). The summary
  * is adjusted as one Holm family first (`adjustFamily`).
  *
@@ -517,6 +523,12 @@ export function summaryMarkdown(
   out.push(
     ...evidenceSection(adjusted),
     ...assessmentsSection(adjusted),
+    ...(extras.deviations === undefined ? [] : [
+      "## Deviations from the paper",
+      "",
+      ...deviationsMarkdown(extras.deviations),
+      "",
+    ]),
     ...rulesSection(adjusted),
     ...runSection(info),
   );

@@ -191,3 +191,39 @@ Deno.test("summary.md: a table per claim with twin, power, margin, saturation an
     ),
   );
 });
+
+Deno.test("summary.md has the deviations from the paper, after the assessments", () => {
+  const deviation = {
+    claim: "C1",
+    name: "slope",
+    law: "√d",
+    source: "[A]",
+    note: "the note",
+    form: "value" as const,
+    predicted: 0.5,
+    from: "a of the assessment law",
+    measured: 0.52,
+    low: 0.5,
+    high: 0.54,
+    range: "95% CI" as const,
+    trials: null,
+    deviation: 0.02,
+    relative: 0.04,
+    inside: true,
+  };
+  const md = summaryMarkdown({ rows, assessments }, info, {
+    deviations: [deviation],
+  });
+  const at = md.indexOf("## Deviations from the paper");
+  assert.ok(at > md.indexOf("## Assessments"));
+  assert.ok(at < md.indexOf("## Verdict rules"));
+  assert.ok(
+    md.includes(
+      "| C1 | slope | 0.5 | √d | [A] | 0.52 [0.5, 0.54] (95% CI) | +4.0% | yes | a of the assessment law | the note |",
+    ),
+  );
+  // Without deviations (e.g. a caller with no plan): no section.
+  assert.ok(
+    !summaryMarkdown({ rows, assessments }, info).includes("## Deviations"),
+  );
+});

@@ -15,6 +15,8 @@ import {
 import type { RunInfo } from "./run_info.ts";
 import { summaryCsv } from "./summary_csv.ts";
 import { summaryJson } from "./summary_json.ts";
+import { type Deviation, deviationsOf } from "./deviations.ts";
+import { type KeyMeasurements, keyMeasurements } from "./measurements.ts";
 import {
   type ClaimReportExtras,
   type MarkdownExtras,
@@ -31,7 +33,6 @@ import {
 import { writeTextFileAtomic } from "../runner/atomic_write.ts";
 import type { ClaimPlan } from "../runner/plan.ts";
 import { sortRecords } from "../runner/trial_csv.ts";
-import { columnRange, okRecords } from "../claims/records.ts";
 import type { ClaimConfig, ClaimSpec, TrialRecord } from "../claims/types.ts";
 import { errorMessage } from "../base/errors.ts";
 import { oneLine } from "../base/text.ts";
@@ -93,38 +94,19 @@ function assessClaim(
 }
 
 /**
- * A claim's key measurements: per configuration, the number of finished
- * trials and "median [q10, q90]" of each `highlights` column.
- */
-function highlightsOf(
-  plan: ClaimPlan,
-  records: TrialRecord[],
-): ClaimReportExtras["highlights"] {
-  const columns = plan.claim.highlights ?? [];
-  return {
-    columns,
-    rows: plan.configs.map((config) => {
-      const own = records.filter((r) => r.task.config === config.key);
-      return {
-        config: config.key,
-        n: okRecords(own).length,
-        cells: columns.map((column) => columnRange(own, column)),
-      };
-    }),
-  };
-}
-
-/**
  * Summarize every claim of a plan, run its `assess` (an `assess` that
  * throws gives an `inconclusive` assessment named `assess`), adjust every
  * check and fitted assessment of the run as one Holm–Bonferroni family,
  * and write the summaries in the given formats to `out` atomically.
  *
+ * Every claim's key measurements (its `highlights`: median [q10, q90] of
+ * the column over the ok trials of each configuration) and the run's
+ * deviations from the paper (each claim's `predictions` against the
+ * measured values, `deviations.ts`) go to `summary.md` and `summary.json`.
  * With the `md` format, also write the figures under `<out>/figures/`
  * (`pass_rates.svg` and each claim's `figures`, drawn from its records in
- * sorted order) and add each claim's `highlights` (median [q10, q90] (n) of
- * the column over its ok trials) and figure links to `summary.md`. A figure
- * that fails is logged and noted in `summary.md`; the run goes on.
+ * sorted order) and add figure links to `summary.md`. A figure that fails
+ * is logged and noted in `summary.md`; the run goes on.
  */
 export async function writeReports(
   out: string,
@@ -136,6 +118,7 @@ export async function writeReports(
   const claimExtras: Record<string, ClaimReportExtras> = {};
   const extras: MarkdownExtras = { claims: claimExtras };
   const taken = new Set([PASS_RATES_FIGURE]);
+  const measurements: Record<string, KeyMeasurements> = {};
   for (const plan of input.claims) {
     const id = plan.claim.id;
     const records = sortRecords(
@@ -149,9 +132,10 @@ export async function writeReports(
         configs: plan.configs,
       }),
     );
+    measurements[id] = keyMeasurements(plan, records);
     if (markdown) {
       claimExtras[id] = {
-        highlights: highlightsOf(plan, records),
+        highlights: measurements[id],
         ...await writeClaimFigures(out, plan, { records, taken, warn }),
       };
     }
@@ -159,6 +143,11 @@ export async function writeReports(
       ...assessClaim(plan.claim, { records, configs: plan.configs }),
     );
   }
+  const deviations: Deviation[] = deviationsOf(input.claims, {
+    records: input.records,
+    assessments: summary.assessments,
+  });
+  extras.deviations = deviations;
   if (input.formats.includes("csv")) {
     await writeTextFileAtomic(`${out}/summary.csv`, summaryCsv(summary));
   }
@@ -174,13 +163,15 @@ export async function writeReports(
   if (input.formats.includes("json")) {
     await writeTextFileAtomic(
       `${out}/summary.json`,
-      summaryJson(summary, input.info),
+      summaryJson(summary, input.info, { measurements, deviations }),
     );
   }
   // failures.md always, index.html with "html" (html_write.ts).
   await (await import("./html_write.ts")).writeRunPages(out, {
     ...input,
     summary,
+    measurements,
+    deviations,
   });
   return { ...adjustFamily(summary), allOk: allOk(summary) };
 }
