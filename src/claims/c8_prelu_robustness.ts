@@ -156,8 +156,24 @@ export const c8ConstantReasons: Record<keyof typeof c8Constants, string> = {
  * ```
  */
 export function certifiedThreshold(k: number, power: number): number {
-  const perCluster = 1 / (1 + Math.pow(Math.floor(k / 2), 1 / power));
-  return Math.sqrt(perCluster / Math.sqrt(k));
+  return Math.sqrt(perClusterBound(k, power) / Math.sqrt(k));
+}
+
+/**
+ * The interval bound (certified radius) of the one-neuron-per-cluster
+ * classifier F at a noiseless mean, in units of √d, with q = ⌊k/2⌋ opposite
+ * clusters: 1/(1 + q^(1/p)) (the good neuron falls as √d − ε, each of the q
+ * opposite ones rises as ε; ⌈k/2⌉ clusters are labelled +1).
+ *
+ * @example
+ * ```ts
+ * import { perClusterBound } from "./c8_prelu_robustness.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(perClusterBound(20, 3).toFixed(4), "0.3170");
+ * ```
+ */
+export function perClusterBound(k: number, power: number): number {
+  return 1 / (1 + Math.pow(Math.floor(k / 2), 1 / power));
 }
 
 const PCT = Math.round(c8Constants.pointFraction * 100);
@@ -590,6 +606,10 @@ export function c8Trial(seed: number, config: ClaimConfig): TrialResult {
       ...measureColumns("unnormalized_", unnormM),
       ...measureColumns("large_init_", largeM),
       ...measureColumns("noisy_", noisyM),
+      prelu_certified_over_f_bound: round(
+        median(mainFinal.certified) / perClusterBound(k, power),
+        5,
+      ),
       prelu_attack_over_ceiling: round(preluAttack, 5),
       relu_attack_over_ceiling: round(reluAttack, 5),
       relu_attack_over_sqrt_d_over_k: round(
@@ -694,6 +714,7 @@ export const c8: ClaimSpec = {
   ],
   highlights: [
     "prelu_certified_all_q10",
+    "prelu_certified_over_f_bound",
     "fit_certified_all_q10",
     "relu_certified_all_q10",
     "certified_threshold",
@@ -712,6 +733,64 @@ export const c8: ClaimSpec = {
     "prelu_test_error",
     "noisy_test_error",
     "prelu_conserved_drift",
+  ],
+  predictions: [
+    {
+      name: "certified_over_per_cluster_bound",
+      measured: {
+        kind: "median",
+        column: "prelu_certified_over_f_bound",
+        check: "certified_robust",
+      },
+      predicted: 1,
+      law:
+        "the flow approaches F [follow-up], whose interval bound at a noiseless mean is √d/(1 + (k/2)^(1/p)) [R]",
+      source: "[follow-up, bound R]",
+      note:
+        "median certified radius of the pReLU network over F's certificate at a noiseless mean (noise and a finite time may lower it)",
+    },
+    {
+      name: "attack_over_pair_ceiling",
+      measured: {
+        kind: "median",
+        column: "prelu_attack_over_ceiling",
+        check: "attack_near_pair_ceiling",
+      },
+      predicted: 1,
+      law:
+        "F's robust radius tends to √(d/2), the most any classifier reaches [follow-up]",
+      source: "[follow-up]",
+      note:
+        "an upper bound (best verified attack) on the pReLU network's radius, over √(d/2)",
+    },
+    {
+      name: "relu_flip_over_sqrt_d_over_k",
+      measured: {
+        kind: "median",
+        column: "relu_attack_over_sqrt_d_over_k",
+        check: "twin_relu_attack_near_ceiling",
+      },
+      predicted: 1,
+      form: "order",
+      law: "p = 1 flips at about √(d/k) [A, follow-up]",
+      source: "[A, follow-up]",
+      note:
+        "the twin's median best verified attack radius; the constant is measured",
+    },
+    {
+      name: "per_cluster_alignment",
+      measured: {
+        kind: "median",
+        column: "prelu_cluster_cos_min",
+        check: "neurons_per_cluster",
+      },
+      predicted: 1,
+      law:
+        "each significant pReLU neuron aligns with one cluster mean [follow-up]",
+      source: "[follow-up]",
+      note:
+        "the smallest cosine of a significant neuron with its best single mean",
+    },
   ],
   budget: { blasSeconds: 30, wasmSeconds: 60 },
   figures: async (records) => [

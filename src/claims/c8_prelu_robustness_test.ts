@@ -5,13 +5,15 @@ import {
   c8Constants,
   c8Trial,
   certifiedThreshold,
+  perClusterBound,
 } from "./c8_prelu_robustness.ts";
 import { MIN_TRIALS } from "./criteria.ts";
 import { initBackend } from "../backend/backends.ts";
 
 Deno.test("certifiedThreshold sits between F's interval bound and √(d/k)", () => {
   for (const k of [10, 20, 40]) {
-    const perCluster = 1 / (1 + Math.cbrt(k / 2));
+    const perCluster = perClusterBound(k, 3);
+    assert.ok(Math.abs(perCluster - 1 / (1 + Math.cbrt(k / 2))) < 1e-15);
     const relu = 1 / Math.sqrt(k);
     const c = certifiedThreshold(k, 3);
     assert.ok(
