@@ -72,11 +72,13 @@ import {
   instanceParams,
   okRecords,
   round,
+  selectChecks,
   sizeKey,
   soundnessAssessment,
   syncTrial,
 } from "./kit.ts";
 import type {
+  Cell,
   CheckSpec,
   ClaimConfig,
   ClaimSpec,
@@ -465,73 +467,114 @@ function unusable(name: string, run: PreluFlowResult): string {
   return "";
 }
 
-/** One C8 trial (see the module doc). */
+/** The networks a C8 trial trains besides the pReLU one, by the checks that need them. */
+const NEEDS: Readonly<Record<string, readonly string[]>> = {
+  twin: [
+    "twin_relu_certified",
+    "twin_relu_attack_near_ceiling",
+    "twin_relu_neurons_per_cluster",
+  ],
+  unnormalized: ["control_unnormalized_certified"],
+  large: ["control_large_init_certified"],
+  noisy: ["control_high_noise_certified"],
+};
+
+/** A network of the trial, trained and measured. */
+interface Trained {
+  run: PreluFlowResult;
+  measures: NetworkMeasures;
+}
+
+/**
+ * One C8 trial (see the module doc). It trains and measures only what the
+ * configuration's checks need (a regime-map cell runs one check), so the
+ * pReLU network always, its twin and each control when a check reads them.
+ * The exponent is the configuration's `power` (default `c8Constants.power`).
+ */
 export function c8Trial(seed: number, config: ClaimConfig): TrialResult {
   const params = instanceParams(config.params);
   const instance = drawInstance(seed, params);
   const { d, k } = params;
-  const { power, largeInitScale, initScale, noisySigma, pointFraction } =
-    c8Constants;
+  const { largeInitScale, initScale, noisySigma, pointFraction } = c8Constants;
+  const power = Number(config.params.power ?? c8Constants.power);
+  const wanted = new Set(config.checks.map((c) => c.name));
+  const needs = (what: string) => NEEDS[what].some((n) => wanted.has(n));
   const points = attackedPoints(instance, Number(config.params.attackPoints));
   const pairs = coupledPairs(instance.rng, {
     model: instance.model,
     count: c8Constants.pairs,
   });
   const data = trainingData(instance);
+  const context = { instance, points };
   const train = (
     family: { power: number; normalized: boolean; scale?: number },
     options = {},
-  ) => preluFlow(data, preluInit(instance, family), options);
+  ): Trained => {
+    const run = preluFlow(data, preluInit(instance, family), options);
+    return { run, measures: measureNetwork(run.final.weights, context) };
+  };
   const main = train({ power, normalized: true });
-  const twin = train({ power: 1, normalized: true });
-  const unnormalized = train({ power, normalized: false });
-  const large = train(
-    { power, normalized: true, scale: largeInitScale / initScale },
-    { maxLog10Time: main.final.log10Time },
-  );
-  // The same draws with the noise scaled up: drawInstance repeats every
-  // normal of the trial seed, multiplied by the new σ.
-  const noisyInstance = drawInstance(seed, { ...params, sigma: noisySigma });
-  const noisyPoints = attackedPoints(
-    noisyInstance,
-    Number(config.params.attackPoints),
-  );
-  const noisy = preluFlow(
-    trainingData(noisyInstance),
-    preluInit(noisyInstance, { power, normalized: true }),
-  );
-
-  const problems = [
-    unusable("pReLU", main),
-    unusable("p = 1 twin", twin),
-    unusable("unnormalised control", unnormalized),
-    unusable("large-initialisation control", large),
-    unusable("high-noise control", noisy),
-  ].filter((s) => s !== "");
-  const context = { instance, points };
-  const mainFinal = measureNetwork(main.final.weights, context);
-  const mainFit = main.separated === undefined
+  const twin = needs("twin") ? train({ power: 1, normalized: true }) : null;
+  const unnormalized = needs("unnormalized")
+    ? train({ power, normalized: false })
+    : null;
+  const large = needs("large")
+    ? train(
+      { power, normalized: true, scale: largeInitScale / initScale },
+      { maxLog10Time: main.run.final.log10Time },
+    )
+    : null;
+  let noisy: Trained | null = null;
+  if (needs("noisy")) {
+    // The same draws with the noise scaled up: drawInstance repeats every
+    // normal of the trial seed, multiplied by the new σ.
+    const noisyInstance = drawInstance(seed, { ...params, sigma: noisySigma });
+    const run = preluFlow(
+      trainingData(noisyInstance),
+      preluInit(noisyInstance, { power, normalized: true }),
+    );
+    noisy = {
+      run,
+      measures: measureNetwork(run.final.weights, {
+        instance: noisyInstance,
+        points: attackedPoints(
+          noisyInstance,
+          Number(config.params.attackPoints),
+        ),
+      }),
+    };
+  }
+  const named: [string, string, Trained | null][] = [
+    ["pReLU", "prelu_", main],
+    ["p = 1 twin", "relu_", twin],
+    ["unnormalised control", "unnormalized_", unnormalized],
+    ["large-initialisation control", "large_init_", large],
+    ["high-noise control", "noisy_", noisy],
+  ];
+  const problems = named
+    .map(([name, , t]) => (t === null ? "" : unusable(name, t.run)))
+    .filter((text) => text !== "");
+  const mainFit = main.run.separated === undefined
     ? undefined
-    : measureNetwork(main.separated.weights, context);
-  const twinM = measureNetwork(twin.final.weights, context);
-  const unnormM = measureNetwork(unnormalized.final.weights, context);
-  const largeM = measureNetwork(large.final.weights, context);
-  const noisyM = measureNetwork(noisy.final.weights, {
-    instance: noisyInstance,
-    points: noisyPoints,
-  });
+    : measureNetwork(main.run.separated.weights, context);
 
   // Brackets (certificate ≤ r ≤ best attack) of the pReLU network and its twin.
   const root = Math.sqrt(d), ceiling = Math.sqrt(d / 2);
-  const preluNet = asPowerNetwork(main.final.weights);
-  const reluNet = asPowerNetwork(twin.final.weights);
+  const preluNet = asPowerNetwork(main.run.final.weights);
   const targets = instance.train;
   const preluRobust = robustnessOf(preluNet, points, { targets });
-  const reluRobust = robustnessOf(reluNet, points, { targets });
+  const reluRobust = twin === null
+    ? null
+    : robustnessOf(asPowerNetwork(twin.run.final.weights), points, {
+      targets,
+    });
   const pairChecks = checkPairCeilings(preluNet, { pairs });
   const pairBreaks = pairChecks.filter((c) => c.broken).length;
   const unsound = unsoundOr(
-    { "the pReLU network": preluRobust, "the p = 1 network": reluRobust },
+    {
+      "the pReLU network": preluRobust,
+      ...(reluRobust === null ? {} : { "the p = 1 network": reluRobust }),
+    },
     {
       degenerate: pairBreaks > 0,
       reason:
@@ -553,17 +596,25 @@ export function c8Trial(seed: number, config: ClaimConfig): TrialResult {
   const c = certifiedThreshold(k, power);
   const overCeiling = (attack: number[]) => median(attack) / ceiling;
   const preluAttack = overCeiling(preluRobust.attack);
-  const reluAttack = overCeiling(reluRobust.attack);
+  const reluAttack = reluRobust === null ? NaN : overCeiling(reluRobust.attack);
+  const passes = (t: Trained | null) =>
+    ok && t !== null && certifiedPasses(t.measures, c);
+  const perCluster = (t: Trained | null) =>
+    ok && t !== null && perClusterPasses(t.measures, instance.model);
 
   const sweep: Record<string, number> = {};
-  const powers = String(config.params.sweepPowers ?? "").split(",").filter((
-    s,
-  ) => s !== "");
+  const powers = String(config.params.sweepPowers ?? "")
+    .split(",")
+    .filter((text) => text !== "");
   for (const text of powers) {
     const q = Number(text);
-    const run = train({ power: q, normalized: true });
-    const net = asPowerNetwork(run.final.weights);
-    const report = robustnessOf(net, points, { targets });
+    const run = preluFlow(
+      data,
+      preluInit(instance, { power: q, normalized: true }),
+    );
+    const report = robustnessOf(asPowerNetwork(run.final.weights), points, {
+      targets,
+    });
     sweep[`sweep_p${q}_certified_median`] = round(
       median(report.certified) / root,
       5,
@@ -572,59 +623,61 @@ export function c8Trial(seed: number, config: ClaimConfig): TrialResult {
     sweep[`sweep_p${q}_soundness_violations`] = report.violations.length;
   }
 
+  const outcomes: Record<string, boolean> = {
+    generalizes: ok && main.measures.testError <= c8Constants.errorTolerance,
+    certified_robust: passes(main),
+    certified_robust_at_fit: ok && mainFit !== undefined &&
+      certifiedPasses(mainFit, c),
+    twin_relu_certified: passes(twin),
+    attack_near_pair_ceiling: ok && preluAttack >= c8Constants.ceilingFraction,
+    twin_relu_attack_near_ceiling: ok &&
+      reluAttack >= c8Constants.ceilingFraction,
+    neurons_per_cluster: perCluster(main),
+    twin_relu_neurons_per_cluster: perCluster(twin),
+    control_unnormalized_certified: passes(unnormalized),
+    control_large_init_certified: passes(large),
+    control_high_noise_certified: passes(noisy),
+  };
+  const columns: Record<string, Cell> = {};
+  for (const [, prefix, t] of named) {
+    if (t === null) continue;
+    Object.assign(
+      columns,
+      runColumns(prefix, t.run),
+      measureColumns(prefix, t.measures),
+    );
+  }
   return {
     status,
     reason,
-    checks: {
-      generalizes: ok && mainFinal.testError <= c8Constants.errorTolerance,
-      certified_robust: ok && certifiedPasses(mainFinal, c),
-      certified_robust_at_fit: ok && mainFit !== undefined &&
-        certifiedPasses(mainFit, c),
-      twin_relu_certified: ok && certifiedPasses(twinM, c),
-      attack_near_pair_ceiling: ok &&
-        preluAttack >= c8Constants.ceilingFraction,
-      twin_relu_attack_near_ceiling: ok &&
-        reluAttack >= c8Constants.ceilingFraction,
-      neurons_per_cluster: ok && perClusterPasses(mainFinal, instance.model),
-      twin_relu_neurons_per_cluster: ok &&
-        perClusterPasses(twinM, instance.model),
-      control_unnormalized_certified: ok && certifiedPasses(unnormM, c),
-      control_large_init_certified: ok && certifiedPasses(largeM, c),
-      control_high_noise_certified: ok && certifiedPasses(noisyM, c),
-    },
+    checks: selectChecks(config, outcomes),
     values: {
       rho: round(instance.model.rho, 4),
+      power,
       certified_threshold: round(c, 5),
-      ...runColumns("prelu_", main),
-      ...runColumns("relu_", twin),
-      ...runColumns("unnormalized_", unnormalized),
-      ...runColumns("large_init_", large),
-      ...runColumns("noisy_", noisy),
-      ...measureColumns("prelu_", mainFinal),
+      ...columns,
       ...(mainFit === undefined ? {} : measureColumns("fit_", mainFit)),
-      ...measureColumns("relu_", twinM),
-      ...measureColumns("unnormalized_", unnormM),
-      ...measureColumns("large_init_", largeM),
-      ...measureColumns("noisy_", noisyM),
       prelu_certified_over_f_bound: round(
-        median(mainFinal.certified) / perClusterBound(k, power),
+        median(main.measures.certified) / perClusterBound(k, power),
         5,
       ),
       prelu_attack_over_ceiling: round(preluAttack, 5),
-      relu_attack_over_ceiling: round(reluAttack, 5),
-      relu_attack_over_sqrt_d_over_k: round(
-        median(reluRobust.attack) / Math.sqrt(d / k),
-        5,
-      ),
       ...robustnessColumns(preluRobust, {
         scale: root,
         share: pointFraction,
         prefix: "prelu_",
       }),
-      ...robustnessColumns(reluRobust, {
-        scale: root,
-        share: pointFraction,
-        prefix: "relu_",
+      ...(reluRobust === null ? {} : {
+        relu_attack_over_ceiling: round(reluAttack, 5),
+        relu_attack_over_sqrt_d_over_k: round(
+          median(reluRobust.attack) / Math.sqrt(d / k),
+          5,
+        ),
+        ...robustnessColumns(reluRobust, {
+          scale: root,
+          share: pointFraction,
+          prefix: "relu_",
+        }),
       }),
       pairs: pairs.length,
       pair_breaks: pairBreaks,

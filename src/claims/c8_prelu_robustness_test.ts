@@ -74,3 +74,33 @@ Deno.test("a small C8 trial runs, fills every margin column and is replayable", 
   assert.equal(result.checks.twin_relu_neurons_per_cluster, false);
   assert.deepEqual(c8Trial(5, config), result);
 });
+
+Deno.test("a C8 configuration with one check trains only what it reads (a map cell)", async () => {
+  await initBackend("cpu");
+  const [full] = c8Configs("ci");
+  const config = {
+    ...full,
+    key: "d=60,k=6,n=60,m=16,p=2",
+    params: {
+      ...full.params,
+      d: 60,
+      k: 6,
+      n: 60,
+      m: 16,
+      nTest: 60,
+      attackPoints: 8,
+      power: 2,
+    },
+    checks: full.checks.filter((c) => c.name === "certified_robust"),
+  };
+  const result = c8Trial(3, config);
+  assert.deepEqual(Object.keys(result.checks), ["certified_robust"]);
+  assert.equal(result.values.power, 2);
+  assert.equal(typeof result.values.prelu_certified_all_q10, "number");
+  for (const prefix of ["relu_", "unnormalized_", "large_init_", "noisy_"]) {
+    assert.ok(
+      !Object.keys(result.values).some((key) => key.startsWith(prefix)),
+      `no ${prefix} columns`,
+    );
+  }
+});
