@@ -419,8 +419,17 @@ function claimSection(
   return parts.filter((p) => p !== "").join("\n");
 }
 
-/** The page's style sheet. */
-const CSS = `
+/**
+ * The page's style sheet (shared with the page of a `map` run, `maps_html.ts`).
+ *
+ * @example
+ * ```ts
+ * import { CSS } from "./html.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(CSS, /figure\.figure/);
+ * ```
+ */
+export const CSS = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 1.5em 3em; color: #1d1d1f; }
 h1 { margin-top: 1em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
 nav a { margin-right: .8em; }
