@@ -84,11 +84,7 @@ import {
   nearTwinRatio,
   sharedCriteria,
 } from "./criteria.ts";
-import {
-  correlationGrid,
-  mapConstants,
-  samplesGrid,
-} from "./map_grids.ts";
+import { correlationGrid, mapConstants, samplesGrid } from "./map_grids.ts";
 import {
   flowColumns,
   flowStatus,
@@ -251,6 +247,13 @@ export function c2Configs(profile: Profile): ClaimConfig[] {
  * and as the training set shrinks below k·ln k (× d/k), at k =
  * `mapConstants.clusters`, m = `width`, test sets of 200 points (the
  * check reads the exact error, not the test set).
+ *
+ * @example
+ * ```ts
+ * import { c2Maps } from "./c2_generalization.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(c2Maps().map((m) => m.check.name), ["test_error_small", "test_error_small"]);
+ * ```
  */
 export function c2Maps(): RegimeMap[] {
   const k = mapConstants.clusters;

@@ -375,6 +375,13 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
  * `paper`) at the CI sizes d = 500, k = 10, n = 100; drawn: the median
  * neuron cosine with u±, and the median cosine of the neurons with their
  * own initialization (the lazy regime's signature).
+ *
+ * @example
+ * ```ts
+ * import { c6Maps } from "./c6_mechanism.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(c6Maps()[0].check.name, "features_averaged");
+ * ```
  */
 export function c6Maps(): RegimeMap[] {
   return [{

@@ -144,7 +144,16 @@ function orderText(law: string): string {
   return `median best verified attack radius / ${law} within [1/${orderFactor}, ${orderFactor}]`;
 }
 
-/** C7's per-trial prediction: the median best-attack radius is of order √(d/k). */
+/**
+ * C7's per-trial prediction: the median best-attack radius is of order √(d/k).
+ *
+ * @example
+ * ```ts
+ * import { flipOrderCheck } from "./c7_scaling.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(flipOrderCheck().name, "flip_radius_order_sqrt_d_over_k");
+ * ```
+ */
 export function flipOrderCheck(): CheckSpec {
   const { orderFactor, target } = c7Constants;
   return {
@@ -215,6 +224,13 @@ export function c7Configs(profile: Profile): ClaimConfig[] {
  * `mapConstants.clusters`) and as the initialization grows (× width, at d =
  * 500, k = 10, C6's CI sizes). n and the test and attacked points are C7's
  * CI choices.
+ *
+ * @example
+ * ```ts
+ * import { c7Maps } from "./c7_scaling.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(c7Maps().map((m) => m.name), ["C7_correlation_d_over_k", "C7_init_width"]);
+ * ```
  */
 export function c7Maps(): RegimeMap[] {
   const k = mapConstants.clusters;

@@ -90,7 +90,16 @@ export interface MapGrid {
   hypothesis: HypothesisBoundary;
 }
 
-/** The d/k axis at k clusters: d = (d/k)·k. */
+/**
+ * The d/k axis at k clusters: d = (d/k)·k.
+ *
+ * @example
+ * ```ts
+ * import { dOverKAxis } from "./map_grids.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(dOverKAxis(10).params(32), { d: 320, k: 10 });
+ * ```
+ */
 export function dOverKAxis(k: number): MapAxis {
   return {
     name: "d_over_k",
@@ -125,6 +134,15 @@ export function initialOutputScale(alpha: number, m: number): number {
  * every cluster whatever the signs of the correlations, so it separates
  * every cluster from the other class when ρ < d/(k−1); beyond, some sign
  * pattern of correlations defeats it. The boundary is c = 1/(k−1).
+ *
+ * @example
+ * ```ts
+ * import { correlationGrid } from "./map_grids.ts";
+ * import assert from "node:assert/strict";
+ * const grid = correlationGrid(10);
+ * assert.deepEqual(grid.x.params(0.3), { means: "correlated", correlation: 0.3 });
+ * assert.equal(grid.hypothesis.relaxed, "up");
+ * ```
  */
 export function correlationGrid(k: number): MapGrid {
   return {
@@ -157,6 +175,15 @@ export function correlationGrid(k: number): MapGrid {
  * i.e. α ≤ (1.5m)^(−1/4); beyond, the initial network's outputs are
  * already of the logistic loss's unit scale (the lazy regime, where
  * neurons barely move from their random start).
+ *
+ * @example
+ * ```ts
+ * import { initializationGrid } from "./map_grids.ts";
+ * import assert from "node:assert/strict";
+ * const grid = initializationGrid();
+ * assert.ok(Math.abs(grid.hypothesis.at(150) - 15 ** -0.5) < 1e-12);
+ * assert.deepEqual(grid.y.params(50), { m: 50 });
+ * ```
  */
 export function initializationGrid(): MapGrid {
   const { initialOutputVariance } = mapConstants;
@@ -196,6 +223,15 @@ export function initializationGrid(): MapGrid {
  * training, n ≳ k·ln k (docs/paper.md, [R]: the coupon collector needs
  * about k·H_k ≈ k·ln k + 0.58k draws to see all k clusters): boundary at
  * n/(k·ln k) = 1.
+ *
+ * @example
+ * ```ts
+ * import { samplesGrid } from "./map_grids.ts";
+ * import assert from "node:assert/strict";
+ * const grid = samplesGrid(10);
+ * assert.deepEqual(grid.x.params(2), { n: 46 });
+ * assert.equal(grid.hypothesis.relaxed, "down");
+ * ```
  */
 export function samplesGrid(k: number): MapGrid {
   return {

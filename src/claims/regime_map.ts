@@ -183,6 +183,17 @@ function cellParams(
  * Every cell of a map, row by row (y outer, x inner, both increasing), each
  * with its configuration. Throws an Error naming the problems of a
  * malformed map (see {@linkcode mapProblems}).
+ *
+ * @example
+ * ```ts
+ * import { mapCells } from "./regime_map.ts";
+ * import { c6 } from "./c6_mechanism.ts";
+ * import assert from "node:assert/strict";
+ * const cells = mapCells(c6.maps![0]);
+ * assert.equal(cells.length, 7 * 6);
+ * assert.deepEqual([cells[0].x, cells[0].y], [0.001, 5]);
+ * assert.equal(cells[0].config.params.initScale, 0.001);
+ * ```
  */
 export function mapCells(map: RegimeMap): MapCell[] {
   const problems = mapProblems(map);
@@ -204,6 +215,16 @@ export function mapCells(map: RegimeMap): MapCell[] {
 /**
  * The configurations of a list of maps (every cell of each, in order).
  * Throws an Error for a malformed map or a map name used twice.
+ *
+ * @example
+ * ```ts
+ * import { regimeMapConfigs } from "./regime_map.ts";
+ * import { c7 } from "./c7_scaling.ts";
+ * import assert from "node:assert/strict";
+ * const configs = regimeMapConfigs(c7.maps!);
+ * assert.equal(configs.length, 2 * 7 * 6);
+ * assert.throws(() => regimeMapConfigs([c7.maps![0], c7.maps![0]]), /declared twice/);
+ * ```
  */
 export function regimeMapConfigs(maps: readonly RegimeMap[]): ClaimConfig[] {
   const names = new Set<string>();

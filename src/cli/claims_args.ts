@@ -422,9 +422,10 @@ export function parseClaimsArgs(
       }: not with --profile map (the cells of a map set d, k, n and m themselves)`,
     );
   }
-  const selected = (profile === "map"
-    ? mapClaims(claims, { explicit: v.claim !== undefined, available })
-    : claims).map((c) => withParamOverrides(c, overrides));
+  const selected =
+    (profile === "map"
+      ? mapClaims(claims, { explicit: v.claim !== undefined, available })
+      : claims).map((c) => withParamOverrides(c, overrides));
   checkOverriddenConfigs(selected, { profile, overrides });
   checkClaimConstraints(selected, { profile, overrides });
   return {

@@ -424,12 +424,12 @@ function claimSection(
  *
  * @example
  * ```ts
- * import { CSS } from "./html.ts";
+ * import { HTML_STYLE } from "./html.ts";
  * import assert from "node:assert/strict";
- * assert.match(CSS, /figure\.figure/);
+ * assert.match(HTML_STYLE, /figure\.figure/);
  * ```
  */
-export const CSS = `
+export const HTML_STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 1.5em 3em; color: #1d1d1f; }
 h1 { margin-top: 1em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
 nav a { margin-right: .8em; }
@@ -549,7 +549,7 @@ export function htmlReport(input: HtmlReportInput): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${HTML_STYLE}</style>`,
     "</head>",
     "<body>",
     "<header>",

@@ -23,16 +23,8 @@
 import { stringify } from "csv-stringify/sync";
 import { clopperPearsonInterval, quantile } from "../stats/mod.ts";
 import { column } from "../claims/records.ts";
-import {
-  hypothesisHolds,
-  mapCellKey,
-  mapCells,
-} from "../claims/regime_map.ts";
-import type {
-  MapQuantity,
-  RegimeMap,
-  TrialRecord,
-} from "../claims/types.ts";
+import { hypothesisHolds, mapCellKey, mapCells } from "../claims/regime_map.ts";
+import type { MapQuantity, RegimeMap, TrialRecord } from "../claims/types.ts";
 import type { ClaimPlan } from "../runner/plan.ts";
 
 /** A quantity of one cell over its finished trials. */
@@ -232,7 +224,9 @@ export function summarizeMap(
       y,
       key,
       trials: own.length,
-      ok: own.filter((r) => r.result.status === "ok").length,
+      ok: own.filter((r) =>
+        r.result.status === "ok"
+      ).length,
       passed,
       rate: own.length === 0 ? NaN : passed / own.length,
       ciLow: interval.low,
@@ -253,6 +247,18 @@ export function summarizeMap(
 /**
  * Every map of every claim of a plan, in plan order (the planned trials per
  * cell read from the plan's configurations).
+ *
+ * @example
+ * ```ts
+ * import { summarizeMaps } from "./maps.ts";
+ * import { planRun } from "../runner/plan.ts";
+ * import { claims } from "../claims/registry.ts";
+ * import assert from "node:assert/strict";
+ * const plan = planRun(claims.filter((c) => c.id === "C6"), { profile: "map", seed: 1 });
+ * const [map] = summarizeMaps(plan.claims, []);
+ * assert.equal(map.map.name, "C6_init_width");
+ * assert.ok(map.cells.every((c) => c.trials === 0));
+ * ```
  */
 export function summarizeMaps(
   plans: ClaimPlan[],

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { CSS, escapeHtml, inlineSvg } from "./html.ts";
+import { escapeHtml, HTML_STYLE, inlineSvg } from "./html.ts";
 import { breakText, type MapSummary } from "./maps.ts";
 import { MAP_VERDICTS_NOTE } from "./maps_json.ts";
 import { mapCsvFile, relationCounts } from "./maps_md.ts";
@@ -70,7 +70,10 @@ function mapSection(
     `<h3>${escapeHtml(map.title)}</h3>`,
     definitions([
       ["map", `${map.name} (${summary.claim})`],
-      ["grid", `${map.x.label} × ${map.y.label}, ${summary.trialsPerCell} trials per cell`],
+      [
+        "grid",
+        `${map.x.label} × ${map.y.label}, ${summary.trialsPerCell} trials per cell`,
+      ],
       ["relaxes", map.relaxes],
       [
         "check",
@@ -118,7 +121,7 @@ export function mapRunHtml(input: MapHtmlInput): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${HTML_STYLE}</style>`,
     "</head>",
     "<body>",
     "<header>",

@@ -39,7 +39,16 @@ export interface MapMarkdownExtras {
   figureErrors?: Record<string, string[]>;
 }
 
-/** The file of a map's CSV, relative to the run folder. */
+/**
+ * The file of a map's CSV, relative to the run folder.
+ *
+ * @example
+ * ```ts
+ * import { mapCsvFile } from "./maps_md.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(mapCsvFile("C2_correlation_d_over_k"), "maps/C2_correlation_d_over_k.csv");
+ * ```
+ */
 export function mapCsvFile(name: string): string {
   return `maps/${name}.csv`;
 }
@@ -71,7 +80,24 @@ function axisText(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** How many rows of a map have each relation, e.g. `beyond on 5 rows, with on 1`. */
+/**
+ * How many rows of a map have each relation, in order of first
+ * appearance, e.g. `holds beyond its hypothesis, breaks later on 5 rows;
+ * never breaks on the grid on 1 row`.
+ *
+ * @example
+ * ```ts
+ * import { relationCounts } from "./maps_md.ts";
+ * import type { MapSummary } from "./maps.ts";
+ * import assert from "node:assert/strict";
+ * const row = (relation: "beyond" | "never") => ({ relation }) as MapSummary["breaks"][number];
+ * const summary = { breaks: [row("beyond"), row("beyond"), row("never")] } as MapSummary;
+ * assert.equal(
+ *   relationCounts(summary),
+ *   "holds beyond its hypothesis, breaks later on 2 rows; never breaks on the grid on 1 row",
+ * );
+ * ```
+ */
 export function relationCounts(summary: MapSummary): string {
   const counts = new Map<BreakRelation, number>();
   for (const b of summary.breaks) {
@@ -93,9 +119,9 @@ function gridTable(summary: MapSummary): string[] {
     axisText(y),
     ...xs.map((x) => {
       const c = summary.cells.find((c) => c.x === x && c.y === y)!;
-      const text = `${cellText(c.quantities[0].median)} · ${c.passed}/${
-        c.trials
-      }`;
+      const text = `${
+        cellText(c.quantities[0].median)
+      } · ${c.passed}/${c.trials}`;
       return c.hypothesis ? `**${text}**` : text;
     }),
   ]);

@@ -87,7 +87,8 @@ export async function mapHeatmaps(
   for (const [i, q] of map.quantities.entries()) {
     figures.push({
       file: `maps/${map.name}_${q.column}.svg`,
-      caption: `${map.title}: median ${q.label} per cell, with the passes of ${map.check.name}`,
+      caption:
+        `${map.title}: median ${q.label} per cell, with the passes of ${map.check.name}`,
       svg: await heatmap({
         ...grid,
         title: `${summary.claim}: ${q.label}`,
@@ -109,7 +110,8 @@ export async function mapHeatmaps(
       `${map.title}: pass rate of ${map.check.name} per cell (target ${map.check.target}), with its 95% Clopper–Pearson interval`,
     svg: await heatmap({
       ...grid,
-      subtitle: `text: passes/trials, 95% interval; red frame: hypothesis holds`,
+      subtitle:
+        `text: passes/trials, 95% interval; red frame: hypothesis holds`,
       title: `${summary.claim}: pass rate of ${map.check.name}`,
       colorLabel: "pass rate",
       domain: [0, 1],
@@ -119,9 +121,7 @@ export async function mapHeatmaps(
         value: c.rate,
         lines: [
           `${c.passed}/${c.trials}`,
-          c.trials === 0
-            ? ""
-            : `[${cellText(c.ciLow)}, ${cellText(c.ciHigh)}]`,
+          c.trials === 0 ? "" : `[${cellText(c.ciLow)}, ${cellText(c.ciHigh)}]`,
         ],
         framed: c.hypothesis,
       })),

@@ -9,7 +9,10 @@
  * run with a baseline. `failures.ts` lists the failing trials of each check
  * with their replay commands (`failures.md`), `html.ts` and `html_write.ts`
  * draw the self-contained `index.html`, and `history.ts` and
- * `history_charts.ts` keep the run history over commits.
+ * `history_charts.ts` keep the run history over commits. A `map` run's
+ * regime maps are summarized by `maps.ts` and written by `maps_write.ts`
+ * (`maps_md.ts`, `maps_json.ts`, `maps_html.ts`), with pass rates per cell
+ * and no verdicts.
  *
  * @example Verdicts from a confidence interval
  * ```ts
@@ -74,6 +77,7 @@ export {
 export {
   escapeHtml,
   HTML_REPORT_FILE,
+  HTML_STYLE,
   type HtmlFigure,
   type HtmlHighlights,
   htmlReport,
@@ -90,6 +94,42 @@ export {
   writeHtmlReport,
   writeRunPages,
 } from "./html_write.ts";
+export {
+  type BreakRelation,
+  breakText,
+  type CellQuantity,
+  type MapCellSummary,
+  mapCsv,
+  type MapRowBreak,
+  type MapSummary,
+  RELATION_TEXT,
+  summarizeMap,
+  type SummarizeMapOptions,
+  summarizeMaps,
+} from "./maps.ts";
+export {
+  type MapHtmlFigure,
+  type MapHtmlInput,
+  mapRunHtml,
+} from "./maps_html.ts";
+export {
+  MAP_SUMMARY_FORMAT,
+  MAP_VERDICTS_NOTE,
+  mapSummaryJson,
+} from "./maps_json.ts";
+export {
+  mapCsvFile,
+  type MapFigureLink,
+  type MapMarkdownExtras,
+  MAPS_LEGEND,
+  mapSummaryMarkdown,
+  relationCounts,
+} from "./maps_md.ts";
+export {
+  mapHeatmaps,
+  type MapReportInput,
+  writeMapReports,
+} from "./maps_write.ts";
 export {
   type MergeOptions,
   mergeShards,
@@ -136,6 +176,7 @@ export {
   MARKDOWN_LEGEND,
   type MarkdownExtras,
   reachText,
+  runSection,
   summaryMarkdown,
   summaryTableMarkdown,
 } from "./summary_md.ts";
