@@ -74,6 +74,7 @@ import {
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
   round,
+  selectChecks,
   sizeKey,
   soundnessAssessment,
   syncTrial,
@@ -298,10 +299,11 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const { orderFactor } = c7Constants;
   return {
     ...base,
-    checks: {
+    // The configuration's checks only: a map cell declares the prediction alone.
+    checks: selectChecks(config, {
       flip_radius_order_sqrt_d_over_k: ok && withinFactor(ratio, orderFactor),
       twin_law_sqrt_dk: ok && withinFactor(overDk, orderFactor),
-    },
+    }),
     values: {
       d,
       k,

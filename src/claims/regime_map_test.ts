@@ -188,3 +188,24 @@ Deno.test("the registry's regime maps", async (t) => {
     }
   });
 });
+
+Deno.test("each registered map's first cell runs its claim's own trial", async () => {
+  const { initBackend } = await import("../backend/backends.ts");
+  await initBackend("cpu");
+  for (const claim of claimsWithMaps(claims)) {
+    for (const map of claim.maps!) {
+      // The first cell is the cheapest: the smallest value of each axis.
+      const { config } = mapCells(map)[0];
+      const task = { claim: claim.id, config: config.key, trial: 0, seed: 11 };
+      const result = await claim.runTrial(task, config);
+      assert.equal(result.status, "ok", `${map.name}: ${result.reason}`);
+      assert.deepEqual(Object.keys(result.checks), [map.check.name], map.name);
+      for (const q of map.quantities) {
+        assert.ok(
+          Number.isFinite(Number(result.values[q.column])),
+          `${map.name}: ${q.column} = ${result.values[q.column]}`,
+        );
+      }
+    }
+  }
+});
