@@ -400,10 +400,10 @@ export function c6Maps(): RegimeMap[] {
     },
     check: prediction.features,
     quantities: [
-      { column: "neuron_cosine_median", label: "median neuron cosine with u±" },
+      { column: "neuron_cosine_median", label: "neuron alignment with u±" },
       {
         column: "initial_alignment_median",
-        label: "median neuron cosine with its initialization",
+        label: "neuron alignment with its initialization",
       },
     ],
     trials: mapConstants.trialsPerCell,

@@ -44,10 +44,8 @@ export interface MapReportInput {
   warn?: (line: string) => void;
 }
 
-/** The subtitle of a map's heatmaps: what the text and the frames mean. */
-function legend(summary: MapSummary): string {
-  return `text: median, passes/trials of ${summary.map.check.name}; red frame: hypothesis holds`;
-}
+/** The subtitle of a map's quantity heatmaps: what the text and the frames mean. */
+const LEGEND = "text: median, passes/trials; red frame: hypothesis holds";
 
 /**
  * The heatmaps of a map: one per quantity (coloured by the cell's median,
@@ -81,7 +79,7 @@ export async function mapHeatmaps(
     yLabel: map.y.label,
     xValues: map.x.values,
     yValues: map.y.values,
-    subtitle: legend(summary),
+    subtitle: LEGEND,
   };
   const figures: MapHtmlFigure[] = [];
   for (const [i, q] of map.quantities.entries()) {
@@ -92,7 +90,7 @@ export async function mapHeatmaps(
       svg: await heatmap({
         ...grid,
         title: `${summary.claim}: ${q.label}`,
-        colorLabel: q.label,
+        colorLabel: "median",
         logColor: q.log ?? false,
         cells: summary.cells.map((c) => ({
           x: c.x,
