@@ -36,8 +36,7 @@ import { noticeText, withFlagNames } from "./run_errors.ts";
 import { CLAIMS_MODULE_INFO } from "../report/failures.ts";
 import { runClaims } from "../report/pipeline.ts";
 import { summaryTableMarkdown } from "../report/summary_md.ts";
-import { breakText, type MapSummary } from "../report/maps.ts";
-import { relationCounts } from "../report/maps_md.ts";
+import { mapsConsoleLines } from "../report/maps_md.ts";
 import type { RunOutcome } from "../report/write.ts";
 import { formatShard } from "../runner/shard.ts";
 import {
@@ -139,16 +138,6 @@ function runInfoExtra(
   };
 }
 
-/** Print where each map's check breaks (a `map` run has no verdicts). */
-function printMaps(maps: MapSummary[], io: Io): void {
-  for (const s of maps) {
-    io.out(
-      `${s.map.name} (${s.claim}, ${s.map.check.name}): ${relationCounts(s)}`,
-    );
-    for (const b of s.breaks) io.out(`  ${breakText(s.map, b)}`);
-  }
-}
-
 /** Print the summary table and assessments; returns the exit code. */
 function printOutcome(
   outcome: RunOutcome,
@@ -157,7 +146,7 @@ function printOutcome(
   const { parsed, io } = options;
   if (outcome.maps !== undefined) {
     // A map run reports pass rates per cell, no verdicts: it exits 0.
-    printMaps(outcome.maps, io);
+    for (const line of mapsConsoleLines(outcome.maps)) io.out(line);
     io.out(`reports written to ${parsed.out}`);
     return 0;
   }

@@ -3,6 +3,7 @@ import { claims as fakeClaims } from "../../fixtures/fake_claims.ts";
 import { claims as mapClaims } from "../../fixtures/fake_map_claims.ts";
 import { claimsMain } from "./claims.ts";
 import { parseClaimsArgs } from "./claims_args.ts";
+import { mergeMain } from "./merge.ts";
 import { replayMain } from "./replay.ts";
 import { mapCellKey } from "../claims/regime_map.ts";
 import { coinMap } from "../../fixtures/fake_map_claims.ts";
@@ -129,4 +130,36 @@ Deno.test("replay finds a map cell at --profile map, and says so otherwise", asy
     err.join("\n"),
     /is a map-profile configuration of M1: add --profile map/,
   );
+});
+
+Deno.test("the shards of a map run merge on the command line, exit 0", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const shards = [1, 2].map((i) => `${dir}/shard${i}`);
+    for (const [i, shard] of shards.entries()) {
+      const r = await run([
+        "--profile",
+        "map",
+        "--shard",
+        `${i + 1}/2`,
+        "--out",
+        shard,
+        "--backend",
+        "cpu",
+        "--workers",
+        "1",
+      ]);
+      assert.equal(r.code, 0, r.err);
+    }
+    const out: string[] = [], err: string[] = [];
+    const code = await mergeMain(["--out", `${dir}/merged`, ...shards], {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    }, { claims: mapClaims });
+    assert.equal(code, 0, err.join("\n"));
+    assert.match(out.join("\n"), /^M1_p_s \(M1, heads\): /m);
+    await Deno.stat(`${dir}/merged/maps/M1_p_s.csv`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -108,6 +108,25 @@ export function relationCounts(summary: MapSummary): string {
   ).join("; ");
 }
 
+/**
+ * Where each map's check breaks, as console lines: a line per map with its
+ * relation counts, then one indented line per row (what `deno task claims`
+ * and `deno task merge` print for a `map` run).
+ *
+ * @example
+ * ```ts
+ * import { mapsConsoleLines } from "./maps_md.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(mapsConsoleLines([]), []);
+ * ```
+ */
+export function mapsConsoleLines(summaries: MapSummary[]): string[] {
+  return summaries.flatMap((s) => [
+    `${s.map.name} (${s.claim}, ${s.map.check.name}): ${relationCounts(s)}`,
+    ...s.breaks.map((b) => `  ${breakText(s.map, b)}`),
+  ]);
+}
+
 /** The grid of a map as a table: rows y (largest first), columns x. */
 function gridTable(summary: MapSummary): string[] {
   const { map } = summary;

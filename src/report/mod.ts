@@ -122,6 +122,7 @@ export {
   type MapFigureLink,
   type MapMarkdownExtras,
   MAPS_LEGEND,
+  mapsConsoleLines,
   mapSummaryMarkdown,
   relationCounts,
 } from "./maps_md.ts";
