@@ -84,6 +84,7 @@ import {
   nearTwinRatio,
   sharedCriteria,
 } from "./criteria.ts";
+import { correlationGrid, mapConstants, samplesGrid } from "./map_grids.ts";
 import {
   flowColumns,
   flowStatus,
@@ -105,6 +106,7 @@ import type {
   Expectation,
   Prediction,
   Profile,
+  RegimeMap,
   TrialRecord,
   TrialResult,
   Verdict,
@@ -238,6 +240,59 @@ export function c2Configs(profile: Profile): ClaimConfig[] {
       trials: mainTrials,
     },
     ...sweep,
+  ];
+}
+
+/**
+ * C2's regime maps (the `map` profile): its prediction `test_error_small`
+ * per cell, with the exact test error drawn, as the means correlate (× d/k)
+ * and as the training set shrinks below k·ln k (× d/k), at k =
+ * `mapConstants.clusters`, m = `width`, test sets of 200 points (the
+ * check reads the exact error, not the test set).
+ *
+ * @example
+ * ```ts
+ * import { c2Maps } from "./c2_generalization.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(c2Maps().map((m) => m.check.name), ["test_error_small", "test_error_small"]);
+ * ```
+ */
+export function c2Maps(): RegimeMap[] {
+  const k = mapConstants.clusters;
+  const { pointsPerCluster, width } = c2Constants;
+  const check = mainChecks("", "")[0];
+  const error = {
+    column: "test_error_exact",
+    label: "exact test error",
+    log: true,
+  };
+  const trials = mapConstants.trialsPerCell;
+  return [
+    {
+      name: "C2_correlation_d_over_k",
+      title: "C2: test error as the cluster means correlate",
+      relaxes:
+        "ρ ≪ d: the means share a direction, ⟨μ_i, μ_j⟩ = c·d for every pair",
+      ...correlationGrid(k),
+      params: { n: pointsPerCluster * k, m: width, nTest: 200 },
+      check,
+      quantities: [error],
+      trials,
+    },
+    {
+      name: "C2_samples_d_over_k",
+      title: "C2: test error as the training set shrinks below k·ln k",
+      relaxes:
+        "every cluster seen in training: n falls from 4·k·ln k to k·ln k / 2",
+      ...samplesGrid(k),
+      params: { m: width, nTest: 200, means: "orthogonal" },
+      check,
+      quantities: [error, {
+        column: "clusters_seen",
+        label: "clusters seen in training",
+      }],
+      trials,
+    },
   ];
 }
 
@@ -827,6 +882,7 @@ export const c2: ClaimSpec = {
     ];
   },
   configs: c2Configs,
+  maps: c2Maps(),
   runTrial: syncTrial(c2Trial),
   budget: { blasSeconds: 25, wasmSeconds: 75 },
   highlights: [

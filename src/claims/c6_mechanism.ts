@@ -110,6 +110,7 @@ import {
 } from "../measure/multiclass.ts";
 import { median } from "../stats/mod.ts";
 import { MIN_TRIALS, sharedCriteria } from "./criteria.ts";
+import { initializationGrid, mapConstants } from "./map_grids.ts";
 import {
   flowColumns,
   flowStatus,
@@ -129,6 +130,7 @@ import type {
   ClaimConfig,
   ClaimSpec,
   Profile,
+  RegimeMap,
   TrialResult,
 } from "./types.ts";
 
@@ -364,6 +366,48 @@ export function c6Configs(profile: Profile): ClaimConfig[] {
       checks: [control.largeInit, control.largeInitGradient],
     }),
   ];
+}
+
+/**
+ * C6's regime map (the `map` profile): its neuron prediction
+ * `features_averaged` per cell of the initialization grid (scale α × width
+ * m), on the main trial (measured at the end of the run, as at `ci` and
+ * `paper`) at the CI sizes d = 500, k = 10, n = 100; drawn: the median
+ * neuron cosine with u±, and the median cosine of the neurons with their
+ * own initialization (the lazy regime's signature).
+ *
+ * @example
+ * ```ts
+ * import { c6Maps } from "./c6_mechanism.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(c6Maps()[0].check.name, "features_averaged");
+ * ```
+ */
+export function c6Maps(): RegimeMap[] {
+  return [{
+    name: "C6_init_width",
+    title: "C6: feature averaging as the initialization grows",
+    relaxes:
+      "small initialization: the scale α of the initial weights grows from 1e-3 to 10",
+    ...initializationGrid(),
+    params: {
+      d: 500,
+      k: mapConstants.clusters,
+      n: 100,
+      nTest: 200,
+      means: "orthogonal",
+      variant: "main",
+    },
+    check: prediction.features,
+    quantities: [
+      { column: "neuron_cosine_median", label: "neuron alignment with u±" },
+      {
+        column: "initial_alignment_median",
+        label: "neuron alignment with its initialization",
+      },
+    ],
+    trials: mapConstants.trialsPerCell,
+  }];
 }
 
 /** The mean geometry of an instance that the checks compare with. */
@@ -783,6 +827,7 @@ export const c6: ClaimSpec = {
   constants: { ...c6Constants },
   constantReasons: c6ConstantReasons,
   configs: c6Configs,
+  maps: c6Maps(),
   validate(config) {
     const { variant, bracketPoints } = config.params;
     if (typeof variant !== "string" || !(variant in TRIALS)) {

@@ -63,12 +63,18 @@ import { logLogFit } from "../plot/mod.ts";
 import { linearFit, mean, median } from "../stats/mod.ts";
 import { sharedCriteria } from "./criteria.ts";
 import {
+  correlationGrid,
+  initializationGrid,
+  mapConstants,
+} from "./map_grids.ts";
+import {
   flowColumns,
   flowStatus,
   instanceParams,
   MAX_UNFINISHED_ASSESSMENT_SHARE,
   okRecords,
   round,
+  selectChecks,
   sizeKey,
   soundnessAssessment,
   syncTrial,
@@ -78,12 +84,14 @@ import {
 } from "./kit.ts";
 import type {
   Assessment,
+  CheckSpec,
   ClaimConfig,
   ClaimSpec,
   Estimate,
   Expectation,
   Prediction,
   Profile,
+  RegimeMap,
   TrialRecord,
   TrialResult,
   Verdict,
@@ -133,16 +141,51 @@ export function c7Grid(profile: Profile): { d: number; k: number }[] {
   return ds.flatMap((d) => ks.map((k) => ({ d, k })));
 }
 
+/** "median best verified attack radius / `law` within [1/f, f]". */
+function orderText(law: string): string {
+  const { orderFactor } = c7Constants;
+  return `median best verified attack radius / ${law} within [1/${orderFactor}, ${orderFactor}]`;
+}
+
+/**
+ * C7's per-trial prediction: the median best-attack radius is of order √(d/k).
+ *
+ * @example
+ * ```ts
+ * import { flipOrderCheck } from "./c7_scaling.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(flipOrderCheck().name, "flip_radius_order_sqrt_d_over_k");
+ * ```
+ */
+export function flipOrderCheck(): CheckSpec {
+  const { orderFactor, target } = c7Constants;
+  return {
+    name: "flip_radius_order_sqrt_d_over_k",
+    description: orderText("√(d/k)"),
+    target,
+    expect: "holds",
+    role: "prediction",
+    margin: {
+      measured: "gf_attack_ratio",
+      threshold: 1 / orderFactor,
+      direction: "above",
+    },
+  };
+}
+
+/** The n of a C7 configuration at k clusters: max(60, ⌈3k·ln k⌉). */
+function c7Points(k: number): number {
+  return Math.max(60, Math.ceil(3 * k * Math.log(k)));
+}
+
 /** Configurations of C7: one per grid point. */
 export function c7Configs(profile: Profile): ClaimConfig[] {
   const { orderFactor, target, testPoints } = c7Constants;
   const attackPoints = profile === "ci"
     ? ATTACK_POINTS.ci
     : c7Constants.paperAttackPoints;
-  const order = (law: string) =>
-    `median best verified attack radius / ${law} within [1/${orderFactor}, ${orderFactor}]`;
   return c7Grid(profile).map(({ d, k }) => {
-    const n = Math.max(60, Math.ceil(3 * k * Math.log(k)));
+    const n = c7Points(k);
     return {
       key: sizeKey({ d, k, n, m: 100 }),
       params: {
@@ -156,22 +199,11 @@ export function c7Configs(profile: Profile): ClaimConfig[] {
       },
       trials: profile === "ci" ? 5 : 8,
       checks: [
-        {
-          name: "flip_radius_order_sqrt_d_over_k",
-          description: order("√(d/k)"),
-          target,
-          expect: "holds",
-          role: "prediction",
-          margin: {
-            measured: "gf_attack_ratio",
-            threshold: 1 / orderFactor,
-            direction: "above",
-          },
-        },
+        flipOrderCheck(),
         {
           name: "twin_law_sqrt_dk",
           description: `${
-            order("√(d·k)")
+            orderText("√(d·k)")
           }: the identical check against the false law √(d·k) (must fail)`,
           target,
           expect: "fails",
@@ -186,6 +218,59 @@ export function c7Configs(profile: Profile): ClaimConfig[] {
       ],
     };
   });
+}
+
+/**
+ * C7's regime maps (the `map` profile): its per-trial prediction
+ * `flip_radius_order_sqrt_d_over_k` per cell, with the median best-attack
+ * radius / √(d/k) drawn, as the means correlate (× d/k, at k =
+ * `mapConstants.clusters`) and as the initialization grows (× width, at d =
+ * 500, k = 10, C6's CI sizes). n and the test and attacked points are C7's
+ * CI choices.
+ *
+ * @example
+ * ```ts
+ * import { c7Maps } from "./c7_scaling.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(c7Maps().map((m) => m.name), ["C7_correlation_d_over_k", "C7_init_width"]);
+ * ```
+ */
+export function c7Maps(): RegimeMap[] {
+  const k = mapConstants.clusters;
+  const base = {
+    n: c7Points(k),
+    nTest: c7Constants.testPoints,
+    attackPoints: ATTACK_POINTS.ci,
+  };
+  const quantities = [{
+    column: "gf_attack_ratio",
+    label: "flip radius / √(d/k)",
+  }];
+  const trials = mapConstants.trialsPerCell;
+  return [
+    {
+      name: "C7_correlation_d_over_k",
+      title: "C7: flip radius as the cluster means correlate",
+      relaxes:
+        "ρ ≪ d: the means share a direction, ⟨μ_i, μ_j⟩ = c·d for every pair",
+      ...correlationGrid(k),
+      params: { ...base, m: 100 },
+      check: flipOrderCheck(),
+      quantities,
+      trials,
+    },
+    {
+      name: "C7_init_width",
+      title: "C7: flip radius as the initialization grows",
+      relaxes:
+        "small initialization: the scale α of the initial weights grows from 1e-3 to 10",
+      ...initializationGrid(),
+      params: { ...base, d: 500, k, means: "orthogonal" },
+      check: flipOrderCheck(),
+      quantities,
+      trials,
+    },
+  ];
 }
 
 /** One C7 trial. */
@@ -216,10 +301,11 @@ export function c7Trial(seed: number, config: ClaimConfig): TrialResult {
   const { orderFactor } = c7Constants;
   return {
     ...base,
-    checks: {
+    // The configuration's checks only: a map cell declares the prediction alone.
+    checks: selectChecks(config, {
       flip_radius_order_sqrt_d_over_k: ok && withinFactor(ratio, orderFactor),
       twin_law_sqrt_dk: ok && withinFactor(overDk, orderFactor),
-    },
+    }),
     values: {
       d,
       k,
@@ -568,6 +654,7 @@ export const c7: ClaimSpec = {
   constants: { ...c7Constants },
   constantReasons: c7ConstantReasons,
   configs: c7Configs,
+  maps: c7Maps(),
   runTrial: syncTrial(c7Trial),
   assess: (records) => c7Assess(records),
   predictions: c7Predictions,

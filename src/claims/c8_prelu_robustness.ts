@@ -47,7 +47,6 @@ import {
   preluFlow,
   type PreluFlowResult,
   preluOutputs,
-  type PreluSnapshot,
   type PreluWeights,
 } from "../flow/prelu_flow.ts";
 import {

@@ -1,8 +1,10 @@
 /**
  * The claims layer: one module per claim of the paper (and the negative
  * regime N1), the registry that lists them in report order, the kit claim
- * modules are written with, and the shared types of the claim-checking
- * engine.
+ * modules are written with, the shared types of the claim-checking
+ * engine, and the regime maps (`regime_map.ts`: map cells as
+ * configurations; `map_grids.ts`: the suite's grids and hypothesis
+ * boundaries).
  *
  * @example
  * ```ts
@@ -25,3 +27,5 @@ export {
 export * from "./kit.ts";
 export * from "./overrides.ts";
 export { predictionProblems } from "./predictions.ts";
+export * from "./regime_map.ts";
+export * from "./map_grids.ts";

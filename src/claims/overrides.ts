@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { ClaimConfig, ClaimSpec, Profile } from "./types.ts";
+import type { ClaimConfig, ClaimSpec, SizeProfile } from "./types.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 /** The parameters that can be overridden. */
@@ -107,7 +107,7 @@ export function withParamOverrides(
   }
   return {
     ...claim,
-    configs: (profile: Profile): ClaimConfig[] =>
+    configs: (profile: SizeProfile): ClaimConfig[] =>
       claim.configs(profile).map((c) => ({
         ...c,
         key: `${c.key}${suffix}`,

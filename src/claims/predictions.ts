@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ClaimSpec, Prediction, Profile } from "./types.ts";
+import type { ClaimSpec, Prediction, SizeProfile } from "./types.ts";
 
 /** Words that may name a prediction, an estimate or a column. */
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -61,7 +61,7 @@ function fieldProblems(p: Prediction, at: string): string[] {
 /** A `median` prediction's check missing from every configuration at a profile. */
 function checkProblem(
   claim: ClaimSpec,
-  options: { check: string; profile: Profile; at: string },
+  options: { check: string; profile: SizeProfile; at: string },
 ): string | null {
   const { check, profile, at } = options;
   let found = false;

@@ -5,8 +5,15 @@
  * @module
  */
 
-/** Size profile of a run: `ci` fits in `deno test`, `paper` is full size. */
-export type Profile = "ci" | "paper";
+/** Size of a claim's own configurations: `ci` fits in `deno test`, `paper` is full size. */
+export type SizeProfile = "ci" | "paper";
+
+/**
+ * Profile of a run: a {@linkcode SizeProfile}, or `map`, the regime maps of
+ * the claims that declare {@linkcode ClaimSpec.maps} (one configuration per
+ * cell, see `claims/regime_map.ts`; no verdicts).
+ */
+export type Profile = SizeProfile | "map";
 
 /** Outcome of one trial. Only `pass` counts as a pass for any check. */
 export type TrialStatus = "ok" | "not-converged" | "error";
@@ -245,8 +252,17 @@ export interface ClaimSpec {
    * looking at data), shown next to it in the report.
    */
   constantReasons?: Record<string, string>;
-  /** The configurations to run at a profile. */
-  configs(profile: Profile): ClaimConfig[];
+  /**
+   * The configurations to run at a size profile (at the `map` profile the
+   * configurations are the cells of {@linkcode ClaimSpec.maps}, see
+   * `configsFor` in `claims/regime_map.ts`).
+   */
+  configs(profile: SizeProfile): ClaimConfig[];
+  /**
+   * Optional regime maps: 2-D grids over which a hypothesis of the claim is
+   * relaxed, run by the `map` profile only (never at `ci` or `paper`).
+   */
+  maps?: RegimeMap[];
   /**
    * Optional: throw a RangeError when a configuration's parameters are not
    * valid for this claim (used to reject command-line overrides up front).
@@ -295,4 +311,78 @@ export interface Figure {
   caption: string;
   /** The SVG document. */
   svg: string;
+}
+
+/** One axis of a {@linkcode RegimeMap}. */
+export interface MapAxis {
+  /** Short snake_case name: the axis column of the map's CSV and of cell keys. */
+  name: string;
+  /** Axis title, e.g. `mean correlation c = ⟨μ_i, μ_j⟩/d`. */
+  label: string;
+  /** The grid values, in increasing order. */
+  values: readonly number[];
+  /** The configuration parameters at a value of the axis (e.g. d = value·k). */
+  params(value: number): Record<string, Cell>;
+  /** Whether the values are spaced logarithmically (labels only). */
+  log?: boolean;
+}
+
+/** A quantity a map draws: one heatmap of a value column's median per cell. */
+export interface MapQuantity {
+  /** Value column of the claim's trial rows. */
+  column: string;
+  /** Title of the quantity, e.g. `flip radius / √(d/k)`. */
+  label: string;
+  /** Colour on a log scale (e.g. a test error). */
+  log?: boolean;
+}
+
+/**
+ * Where the hypothesis a map relaxes stops holding: along axis `axis`, at
+ * `at(other)` (a function of the other axis's value); the hypothesis holds
+ * on the side of the boundary opposite to `relaxed` (`up`: it holds for
+ * values ≤ the boundary, and is relaxed as the value grows; `down`: it
+ * holds for values ≥ the boundary).
+ */
+export interface HypothesisBoundary {
+  /** The axis the boundary cuts. */
+  axis: "x" | "y";
+  /** The direction along `axis` in which the hypothesis is relaxed. */
+  relaxed: "up" | "down";
+  /** The boundary's value on `axis` at a value of the other axis. */
+  at(other: number): number;
+  /** The hypothesis and its boundary in words, e.g. `ρ ≤ d/(k−1)`. */
+  statement: string;
+  /** Where the boundary comes from: a source tag and the argument. */
+  source: string;
+}
+
+/**
+ * A regime map of a claim: a grid of cells, each a configuration whose
+ * trials run the claim's own trial with the cell's parameters and report
+ * the claim's own per-trial check. The report shows, per cell, the median
+ * of each quantity and the check's pass rate (no verdicts), and where the
+ * check breaks against where the hypothesis does.
+ */
+export interface RegimeMap {
+  /** Unique name over the run (file names), e.g. `C2_correlation_d_over_k`. */
+  name: string;
+  /** Title of the map. */
+  title: string;
+  /** The hypothesis the map relaxes, one sentence. */
+  relaxes: string;
+  /** The horizontal axis. */
+  x: MapAxis;
+  /** The vertical axis. */
+  y: MapAxis;
+  /** Parameters shared by every cell (the axes' parameters override them). */
+  params: Record<string, Cell>;
+  /** The claim's per-trial check whose pass rate every cell reports. */
+  check: CheckSpec;
+  /** The quantities drawn, one heatmap each. */
+  quantities: MapQuantity[];
+  /** Trials per cell. */
+  trials: number;
+  /** Where the relaxed hypothesis stops holding. */
+  hypothesis: HypothesisBoundary;
 }

@@ -9,6 +9,11 @@
  * some check did not, and 2 on bad input or an internal error (with the
  * stack). Run `--help` for the flags.
  *
+ * `--profile map` runs the regime maps of the claims that declare them
+ * (`ClaimSpec.maps`): it prints where each map's check breaks against its
+ * hypothesis and exits 0 once the reports are written (cells have pass
+ * rates, no verdicts).
+ *
  * The parameter overrides `--d`, `--k`, `--n` and `--m` replace that
  * parameter in every configuration of the selected claims; each overridden
  * configuration's key gets a suffix such as `|override:d=800,k=8`, so its
@@ -31,6 +36,7 @@ import { noticeText, withFlagNames } from "./run_errors.ts";
 import { CLAIMS_MODULE_INFO } from "../report/failures.ts";
 import { runClaims } from "../report/pipeline.ts";
 import { summaryTableMarkdown } from "../report/summary_md.ts";
+import { mapsConsoleLines } from "../report/maps_md.ts";
 import type { RunOutcome } from "../report/write.ts";
 import { formatShard } from "../runner/shard.ts";
 import {
@@ -138,6 +144,12 @@ function printOutcome(
   options: { parsed: ClaimsArgs; io: Io },
 ): number {
   const { parsed, io } = options;
+  if (outcome.maps !== undefined) {
+    // A map run reports pass rates per cell, no verdicts: it exits 0.
+    for (const line of mapsConsoleLines(outcome.maps)) io.out(line);
+    io.out(`reports written to ${parsed.out}`);
+    return 0;
+  }
   io.out(summaryTableMarkdown(outcome.rows));
   for (const { claim, a } of outcome.assessments) {
     io.out(

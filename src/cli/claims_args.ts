@@ -29,6 +29,7 @@ import {
   type ParamOverrides,
   withParamOverrides,
 } from "../claims/overrides.ts";
+import { claimsWithMaps, configsFor } from "../claims/regime_map.ts";
 import type { ClaimSpec, Profile } from "../claims/types.ts";
 import { errorMessage } from "../base/errors.ts";
 import { UsageError } from "../base/usage_error.ts";
@@ -127,7 +128,8 @@ export function usage(ids: string[]): string {
     "                    repeatable or comma-separated; default: every claim",
     "  --trials N        trials per configuration, integer >= 1;",
     "                    default: each configuration's own count",
-    `  --profile P       ${PROFILES.join(" | ")}; default: ci`,
+    `  --profile P       ${PROFILES.join(" | ")}; default: ci (map: the regime`,
+    "                    maps of the claims that declare them, no verdicts)",
     `  --seed S          run seed, integer 0..${Number.MAX_SAFE_INTEGER}; default: 1`,
     `  --backend B       ${
       BACKEND_FLAG_VALUES.join(" | ")
@@ -190,7 +192,7 @@ function checkOverriddenConfigs(
     joiner: " and ",
   });
   for (const claim of claims) {
-    for (const config of claim.configs(options.profile)) {
+    for (const config of configsFor(claim, options.profile)) {
       const { d, k } = config.params;
       const where = `claim ${claim.id}, configuration "${config.key}"`;
       if (typeof k === "number" && k < 2) {
@@ -222,7 +224,7 @@ function checkClaimConstraints(
   });
   if (flags === "") return;
   for (const claim of claims) {
-    for (const config of claim.configs(options.profile)) {
+    for (const config of configsFor(claim, options.profile)) {
       try {
         claim.validate?.(config);
       } catch (error) {
@@ -319,6 +321,32 @@ function selectClaims(
   return available.filter((c) => ids.has(c.id));
 }
 
+/**
+ * The claims of a `map` run: the selected claims that declare regime maps
+ * (all of them when `--claim` is not given). A selected claim without a
+ * map, or no claim with a map at all, is a {@linkcode UsageError}.
+ */
+function mapClaims(
+  selected: ClaimSpec[],
+  options: { explicit: boolean; available: ClaimSpec[] },
+): ClaimSpec[] {
+  const withMaps = claimsWithMaps(options.available).map((c) => c.id);
+  if (withMaps.length === 0) {
+    throw new UsageError(
+      "--profile map: none of the claims declares a regime map (ClaimSpec.maps)",
+    );
+  }
+  const without = selected.filter((c) => !withMaps.includes(c.id));
+  if (options.explicit && without.length > 0) {
+    throw new UsageError(
+      `--claim: ${
+        without.map((c) => c.id).join(", ")
+      } declares no regime map (claims with maps: ${withMaps.join(", ")})`,
+    );
+  }
+  return claimsWithMaps(selected);
+}
+
 /** The parameter overrides given by `--d`, `--k`, `--n` and `--m`. */
 function parseOverrides(v: FlagValues): ParamOverrides {
   const overrides: ParamOverrides = {};
@@ -387,7 +415,17 @@ export function parseClaimsArgs(
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   const formats = parseFormats(v.format ?? FORMATS.join(","));
   const overrides = parseOverrides(v);
-  const selected = claims.map((c) => withParamOverrides(c, overrides));
+  if (profile === "map" && Object.keys(overrides).length > 0) {
+    throw new UsageError(
+      `${
+        overrideFlags(overrides, { among: OVERRIDE_NAMES, joiner: ", " })
+      }: not with --profile map (the cells of a map set d, k, n and m themselves)`,
+    );
+  }
+  const selected =
+    (profile === "map"
+      ? mapClaims(claims, { explicit: v.claim !== undefined, available })
+      : claims).map((c) => withParamOverrides(c, overrides));
   checkOverriddenConfigs(selected, { profile, overrides });
   checkClaimConstraints(selected, { profile, overrides });
   return {

@@ -12,6 +12,7 @@
 
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { configsFor, mapProblems } from "../claims/regime_map.ts";
 import type { ClaimSpec, Profile } from "../claims/types.ts";
 import { predictionProblems } from "../claims/predictions.ts";
 import { errorMessage } from "../base/errors.ts";
@@ -85,7 +86,7 @@ function configProblems(claim: ClaimSpec, profile: Profile): string[] {
   const where = `claim ${claim.id}: configs("${profile}")`;
   let configs: unknown;
   try {
-    configs = claim.configs(profile);
+    configs = configsFor(claim, profile);
   } catch (error) {
     return [`${where} threw: ${oneLine(errorMessage(error))}`];
   }
@@ -143,6 +144,18 @@ function configProblems(claim: ClaimSpec, profile: Profile): string[] {
   return problems;
 }
 
+/** The problems of a claim's regime maps (none when it declares none). */
+function mapDeclarationProblems(claim: ClaimSpec): string[] {
+  if (claim.maps === undefined) return [];
+  if (!Array.isArray(claim.maps)) {
+    return [`claim ${claim.id}: maps must be an array of RegimeMap`];
+  }
+  const problems = claim.maps.flatMap((map) =>
+    mapProblems(map).map((p) => `claim ${claim.id}: ${p}`)
+  );
+  return problems.length > 0 ? problems : configProblems(claim, "map");
+}
+
 /** The problems of one exported claim. */
 function claimProblems(value: unknown, index: number): string[] {
   const where = `claims[${index}]`;
@@ -195,6 +208,7 @@ function claimProblems(value: unknown, index: number): string[] {
   const configs = [
     ...configProblems(claim, "ci"),
     ...configProblems(claim, "paper"),
+    ...mapDeclarationProblems(claim),
   ];
   return configs.length > 0 ? configs : predictionProblems(claim);
 }

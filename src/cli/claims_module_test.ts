@@ -298,3 +298,30 @@ Deno.test("loadClaimsModule resolves a path against the working directory", asyn
   assert.deepEqual(loaded.claims.map((c) => c.id), ["F1", "F2"]);
   assert.equal(typeof loaded.initWorker, "function");
 });
+
+Deno.test("checkClaimsModule checks a claim's regime maps", async () => {
+  const { coinMap } = await import("../../fixtures/fake_map_claims.ts");
+  const ok = checkClaimsModule(
+    { claims: [claim("A", { maps: [coinMap] })] },
+    "m.ts",
+  );
+  assert.equal(ok[0].maps?.[0], coinMap);
+  const cases: [unknown, RegExp][] = [
+    [{}, /claim A: maps must be an array of RegimeMap/],
+    [
+      [{ ...coinMap, trials: 0 }],
+      /claim A: map M1_p_s: trials must be a positive integer/,
+    ],
+    [
+      [coinMap, coinMap],
+      /claim A: configs\("map"\) threw: map M1_p_s is declared twice/,
+    ],
+  ];
+  for (const [maps, pattern] of cases) {
+    assert.throws(
+      () => checkClaimsModule({ claims: [claim("A", { maps })] }, "m.ts"),
+      (e) => e instanceof UsageError && pattern.test(e.message),
+      pattern.source,
+    );
+  }
+});

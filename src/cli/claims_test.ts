@@ -82,7 +82,10 @@ Deno.test("bad flags exit 2 naming the flag and write nothing", async () => {
       [["--seed", "-1"], /--seed must be an integer from 0 to \d+, got "-1"/],
       [["--seed=-1"], /--seed must be an integer from 0/],
       [["--seed", "1e3"], /--seed/],
-      [["--profile", "big"], /--profile must be one of ci, paper, got "big"/],
+      [
+        ["--profile", "big"],
+        /--profile must be one of ci, paper, map, got "big"/,
+      ],
       [["--workers", "0"], /--workers must be an integer from 1 to 64/],
       [["--workers", "65"], /--workers must be an integer from 1 to 64/],
       [["--shard", "3/2"], /--shard must have the form I\/N/],

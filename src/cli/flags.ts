@@ -13,8 +13,8 @@ import { BACKEND_NAMES, type BackendChoice } from "../backend/backends.ts";
 import type { Profile } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
 
-/** The values of `--profile`. */
-export const PROFILES: readonly Profile[] = ["ci", "paper"];
+/** The values of `--profile` (`map`: the regime maps, see `claims/regime_map.ts`). */
+export const PROFILES: readonly Profile[] = ["ci", "paper", "map"];
 
 /** The values of `--backend`: `auto`, then every backend name. */
 export const BACKEND_FLAG_VALUES: readonly BackendChoice[] = [

@@ -77,7 +77,7 @@ Deno.test("parseFormats keeps order and drops duplicates", () => {
 });
 
 Deno.test("the flag value lists", () => {
-  assert.deepEqual(PROFILES, ["ci", "paper"]);
+  assert.deepEqual(PROFILES, ["ci", "paper", "map"]);
   assert.deepEqual(BACKEND_FLAG_VALUES, ["auto", ...BACKEND_NAMES]);
 });
 

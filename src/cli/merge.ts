@@ -14,6 +14,7 @@ import { consoleIo, type Io, reportError } from "./io.ts";
 import { withFlagNames } from "./run_errors.ts";
 import { mergeShards } from "../report/pipeline.ts";
 import { summaryTableMarkdown } from "../report/summary_md.ts";
+import { mapsConsoleLines } from "../report/maps_md.ts";
 import { FORMATS } from "../report/write.ts";
 import { readManifest } from "../runner/manifest.ts";
 import {
@@ -101,6 +102,11 @@ export async function mergeMain(
       claims: await claimsOfRun(positionals[0], claims),
       formats,
     });
+    if (outcome.maps !== undefined) {
+      // A map run has no verdicts: where each check breaks, and exit 0.
+      for (const line of mapsConsoleLines(outcome.maps)) io.out(line);
+      return 0;
+    }
     io.out(summaryTableMarkdown(outcome.rows));
     if (!outcome.allOk) {
       io.err("some checks did not reach their expected verdict");

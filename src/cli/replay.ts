@@ -28,6 +28,7 @@ import {
   withParamOverrides,
 } from "../claims/overrides.ts";
 import { claims as registry, initWorker } from "../claims/registry.ts";
+import { configsFor } from "../claims/regime_map.ts";
 import { trialSeed } from "../model/rng.ts";
 import type { Profile, TrialResult } from "../claims/types.ts";
 import { UsageError } from "../base/usage_error.ts";
@@ -110,11 +111,14 @@ export async function replayMain(
         `--profile must be ${oneOf(PROFILES)}, got "${values.profile}"`,
       );
     }
-    const configs = claim.configs(profile);
+    const configs = configsFor(claim, profile);
     const config = configs.find((c) => c.key === values.config);
     if (config === undefined) {
-      const other: Profile = profile === "ci" ? "paper" : "ci";
-      if (claim.configs(other).some((c) => c.key === values.config)) {
+      const other = PROFILES.find((p) =>
+        p !== profile &&
+        configsFor(claim, p).some((c) => c.key === values.config)
+      );
+      if (other !== undefined) {
         throw new UsageError(
           `--config "${values.config}" is a ${other}-profile configuration of ${claim.id}: add --profile ${other}`,
         );

@@ -1,8 +1,9 @@
 /**
  * SVG figures for the claim reports, drawn by Vega-Lite and rendered
  * headless by Vega (see `render.ts`): the radius figures of C4, C5 and C7
- * (`radius_figures.ts`), the double-edged sword of C5 (`sword.ts`) and
- * generic line and bar charts (`charts.ts`). Each
+ * (`radius_figures.ts`), the double-edged sword of C5 (`sword.ts`),
+ * generic line and bar charts (`charts.ts`) and the heatmaps of the regime
+ * maps (`heatmap.ts`). Each
  * function takes plain data and returns an SVG document as a string; the
  * same input always gives the same string.
  *
@@ -27,6 +28,12 @@ export {
   lineChart,
   type LineChartOptions,
 } from "./charts.ts";
+export {
+  cellText,
+  heatmap,
+  type HeatmapCell,
+  type HeatmapOptions,
+} from "./heatmap.ts";
 export {
   flipRadiusHistogram,
   type FlipRadiusHistogramOptions,

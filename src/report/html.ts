@@ -457,8 +457,17 @@ function claimSection(
   return parts.filter((p) => p !== "").join("\n");
 }
 
-/** The page's style sheet. */
-const CSS = `
+/**
+ * The page's style sheet (shared with the page of a `map` run, `maps_html.ts`).
+ *
+ * @example
+ * ```ts
+ * import { HTML_STYLE } from "./html.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(HTML_STYLE, /figure\.figure/);
+ * ```
+ */
+export const HTML_STYLE = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 1.5em 3em; color: #1d1d1f; }
 h1 { margin-top: 1em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
 nav a { margin-right: .8em; }
@@ -578,7 +587,7 @@ export function htmlReport(input: HtmlReportInput): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${HTML_STYLE}</style>`,
     "</head>",
     "<body>",
     "<header>",

@@ -13,7 +13,10 @@
  * failing trials of each check
  * with their replay commands (`failures.md`), `html.ts` and `html_write.ts`
  * draw the self-contained `index.html`, and `history.ts` and
- * `history_charts.ts` keep the run history over commits.
+ * `history_charts.ts` keep the run history over commits. A `map` run's
+ * regime maps are summarized by `maps.ts` and written by `maps_write.ts`
+ * (`maps_md.ts`, `maps_json.ts`, `maps_html.ts`), with pass rates per cell
+ * and no verdicts.
  *
  * @example Verdicts from a confidence interval
  * ```ts
@@ -86,6 +89,7 @@ export {
 export {
   escapeHtml,
   HTML_REPORT_FILE,
+  HTML_STYLE,
   type HtmlFigure,
   type HtmlHighlights,
   htmlReport,
@@ -107,6 +111,43 @@ export {
   type KeyMeasurements,
   keyMeasurements,
 } from "./measurements.ts";
+export {
+  type BreakRelation,
+  breakText,
+  type CellQuantity,
+  type MapCellSummary,
+  mapCsv,
+  type MapRowBreak,
+  type MapSummary,
+  RELATION_TEXT,
+  summarizeMap,
+  type SummarizeMapOptions,
+  summarizeMaps,
+} from "./maps.ts";
+export {
+  type MapHtmlFigure,
+  type MapHtmlInput,
+  mapRunHtml,
+} from "./maps_html.ts";
+export {
+  MAP_SUMMARY_FORMAT,
+  MAP_VERDICTS_NOTE,
+  mapSummaryJson,
+} from "./maps_json.ts";
+export {
+  mapCsvFile,
+  type MapFigureLink,
+  type MapMarkdownExtras,
+  MAPS_LEGEND,
+  mapsConsoleLines,
+  mapSummaryMarkdown,
+  relationCounts,
+} from "./maps_md.ts";
+export {
+  mapHeatmaps,
+  type MapReportInput,
+  writeMapReports,
+} from "./maps_write.ts";
 export {
   type MergeOptions,
   mergeShards,
@@ -164,6 +205,7 @@ export {
   MARKDOWN_LEGEND,
   type MarkdownExtras,
   reachText,
+  runSection,
   summaryMarkdown,
   summaryTableMarkdown,
 } from "./summary_md.ts";

@@ -14,6 +14,7 @@ import type {
   Profile,
 } from "../claims/types.ts";
 import { roleOf } from "./verdict.ts";
+import { configsFor } from "../claims/regime_map.ts";
 
 /** What the reports say about one check of a claim. */
 export interface CheckInfo {
@@ -77,7 +78,7 @@ export interface ClaimInfo {
  * ```
  */
 export function claimInfo(claim: ClaimSpec, profile: Profile): ClaimInfo {
-  const configs = claim.configs(profile);
+  const configs = configsFor(claim, profile);
   const checks = new Map<string, CheckInfo>();
   for (const config of configs) {
     for (const check of config.checks) {

@@ -353,8 +353,21 @@ function assessmentsSection(adjusted: AdjustedSummary): string[] {
   ];
 }
 
-/** The "Run" section: the run parameters, one `- name: value` line each. */
-function runSection(info: RunInfo): string[] {
+/**
+ * The "Run" section: the run parameters, one `- name: value` line each
+ * (shared with the `summary.md` of a `map` run, `maps_md.ts`).
+ *
+ * @example
+ * ```ts
+ * import { runSection } from "./summary_md.ts";
+ * import assert from "node:assert/strict";
+ * const lines = runSection({
+ *   seed: 1, profile: "map", backend: "cpu", trials: null, shard: null, claims: [],
+ * });
+ * assert.ok(lines.includes("- profile: map"));
+ * ```
+ */
+export function runSection(info: RunInfo): string[] {
   const run: [string, string][] = [
     ["seed", String(info.seed)],
     ["profile", info.profile],

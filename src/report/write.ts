@@ -30,6 +30,8 @@ import {
   summarize,
   type Summary,
 } from "./verdict.ts";
+import type { MapSummary } from "./maps.ts";
+import { writeMapReports } from "./maps_write.ts";
 import { writeTextFileAtomic } from "../runner/atomic_write.ts";
 import type { ClaimPlan } from "../runner/plan.ts";
 import { sortRecords } from "../runner/trial_csv.ts";
@@ -64,6 +66,8 @@ export interface RunOutcome extends AdjustedSummary {
    * the Holm–Bonferroni adjustment.
    */
   allOk: boolean;
+  /** The regime maps of a `map` run (which has no rows, and `allOk`). */
+  maps?: MapSummary[];
 }
 
 /**
@@ -94,6 +98,19 @@ function assessClaim(
 }
 
 /**
+ * The reports of a `map` run (`maps_write.ts`): maps with pass rates per
+ * cell and no verdicts, so no rows, no Holm family, and `allOk` true.
+ */
+async function writeMapRun(
+  out: string,
+  input: ReportInput,
+): Promise<RunOutcome> {
+  const maps = await writeMapReports(out, input);
+  const empty: Summary = { rows: [], assessments: [] };
+  return { ...adjustFamily(empty), allOk: true, maps };
+}
+
+/**
  * Summarize every claim of a plan, run its `assess` (an `assess` that
  * throws gives an `inconclusive` assessment named `assess`), adjust every
  * check and fitted assessment of the run as one Holm–Bonferroni family,
@@ -107,11 +124,14 @@ function assessClaim(
  * (`pass_rates.svg` and each claim's `figures`, drawn from its records in
  * sorted order) and add figure links to `summary.md`. A figure that fails
  * is logged and noted in `summary.md`; the run goes on.
+ *
+ * A `map` run writes its regime maps instead (`maps_write.ts`).
  */
 export async function writeReports(
   out: string,
   input: ReportInput,
 ): Promise<RunOutcome> {
+  if (input.info.profile === "map") return await writeMapRun(out, input);
   const warn = input.warn ?? ((line: string) => console.error(line));
   const summary: Summary = { rows: [], assessments: [] };
   const markdown = input.formats.includes("md");

@@ -196,7 +196,7 @@ function isManifest(value: unknown): value is RunManifest {
   const m = value as Partial<RunManifest> | null;
   return m !== null && typeof m === "object" &&
     m.schema_version === SCHEMA_VERSION && typeof m.seed === "number" &&
-    (m.profile === "ci" || m.profile === "paper") &&
+    (m.profile === "ci" || m.profile === "paper" || m.profile === "map") &&
     typeof m.backend === "string" &&
     (m.trials === null || typeof m.trials === "number") &&
     isShardOrNull(m.shard) &&

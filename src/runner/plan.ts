@@ -7,6 +7,7 @@
  */
 
 import { trialSeed } from "../model/rng.ts";
+import { configsFor } from "../claims/regime_map.ts";
 import type {
   CheckSpec,
   ClaimConfig,
@@ -52,8 +53,9 @@ export interface PlanOptions {
 }
 
 /**
- * A claim's configurations at `profile`, with every trial count replaced
- * by `trials` when given.
+ * A claim's configurations at `profile` (at `map`, the cells of its regime
+ * maps: `configsFor`), with every trial count replaced by `trials` when
+ * given.
  *
  * @example
  * ```ts
@@ -72,7 +74,7 @@ export function configsAt(
   claim: ClaimSpec,
   options: { profile: Profile; trials?: number | null },
 ): ClaimConfig[] {
-  return claim.configs(options.profile).map((c) => ({
+  return configsFor(claim, options.profile).map((c) => ({
     ...c,
     trials: options.trials ?? c.trials,
   }));
