@@ -66,6 +66,7 @@ import {
 import { lineChart } from "../plot/mod.ts";
 import { median } from "../stats/mod.ts";
 import { MIN_TRIALS } from "./criteria.ts";
+import { mapConstants } from "./map_grids.ts";
 import {
   column,
   instanceParams,
@@ -81,7 +82,8 @@ import type {
   CheckSpec,
   ClaimConfig,
   ClaimSpec,
-  Profile,
+  RegimeMap,
+  SizeProfile,
   TrialRecord,
   TrialResult,
   TrialStatus,
@@ -320,7 +322,7 @@ function c8Checks(k: number): CheckSpec[] {
 }
 
 /** Configurations of C8: one instance size per profile. */
-export function c8Configs(profile: Profile): ClaimConfig[] {
+export function c8Configs(profile: SizeProfile): ClaimConfig[] {
   const p = profile === "ci"
     ? { d: 200, k: 20, n: 160, m: 120 }
     : { d: 1000, k: 20, n: 400, m: 200 };
@@ -340,6 +342,61 @@ export function c8Configs(profile: Profile): ClaimConfig[] {
     },
     trials: profile === "ci" ? MIN_TRIALS : 40,
     checks: c8Checks(p.k),
+  }];
+}
+
+/**
+ * C8's regime map: the noise σ (past the follow-up's small-noise regime) ×
+ * the exponent p (from ReLU without bias to p = 4), at C8's CI size with 32
+ * attacked points, each cell running C8's own trial with the check
+ * `certified_robust` (the threshold stays the one of p = 3).
+ */
+export function c8Maps(): RegimeMap[] {
+  const [ci] = c8Configs("ci");
+  const check = ci.checks.find((c) => c.name === "certified_robust")!;
+  return [{
+    name: "C8_noise_power",
+    title: "C8: the pReLU network's robust radius as the noise and p change",
+    relaxes:
+      "small noise: σ grows past the follow-up's regime σ ≤ 0.3 (and p runs from 1, ReLU without bias, to 4)",
+    x: {
+      name: "sigma",
+      label: "noise σ per coordinate",
+      values: [0.01, 0.03, 0.1, 0.3, 1, 3],
+      params: (sigma) => ({ sigma }),
+      log: true,
+    },
+    y: {
+      name: "power",
+      label: "exponent p",
+      values: [1, 1.5, 2, 2.5, 3, 4],
+      params: (power) => ({ power }),
+    },
+    hypothesis: {
+      axis: "x",
+      relaxed: "up",
+      at: () => 0.3,
+      statement: "σ ≤ 0.3 per coordinate (and p > 2 for per-cluster neurons)",
+      source:
+        "[follow-up] the small-noise regime of Min & Vidal's experiments, in our units; p > 2 from their conjecture",
+    },
+    params: { ...ci.params, attackPoints: 32, sweepPowers: "" },
+    check,
+    quantities: [
+      {
+        column: "prelu_certified_all_median",
+        label: "certified radius / √d (median over points)",
+      },
+      {
+        column: "prelu_attack_median",
+        label: "best verified attack / √d (median over points)",
+      },
+      {
+        column: "prelu_cluster_cos_min",
+        label: "smallest cosine of a significant neuron with one mean",
+      },
+    ],
+    trials: mapConstants.trialsPerCell,
   }];
 }
 
@@ -592,7 +649,9 @@ export function c8Trial(seed: number, config: ClaimConfig): TrialResult {
     ? unsound.reason
     : "";
   const ok = status === "ok";
-  const c = certifiedThreshold(k, power);
+  // The claim's threshold, fixed at its design exponent whatever the
+  // configuration's p (a map cell varies p).
+  const c = certifiedThreshold(k, c8Constants.power);
   const overCeiling = (attack: number[]) => median(attack) / ceiling;
   const preluAttack = overCeiling(preluRobust.attack);
   const reluAttack = reluRobust === null ? NaN : overCeiling(reluRobust.attack);
@@ -754,6 +813,7 @@ export const c8: ClaimSpec = {
   constants: { ...c8Constants },
   constantReasons: c8ConstantReasons,
   configs: c8Configs,
+  maps: c8Maps(),
   runTrial: syncTrial(c8Trial),
   assess: (records) => [
     soundnessAssessment(records, {

@@ -149,8 +149,8 @@ Deno.test("hypothesisHolds", () => {
 
 Deno.test("the registry's regime maps", async (t) => {
   const mapped = claimsWithMaps(claims);
-  await t.step("C2, C6 and C7 declare maps; names are unique", () => {
-    assert.deepEqual(mapped.map((c) => c.id), ["C2", "C6", "C7"]);
+  await t.step("C2, C6, C7 and C8 declare maps; names are unique", () => {
+    assert.deepEqual(mapped.map((c) => c.id), ["C2", "C6", "C7", "C8"]);
     const names = mapped.flatMap((c) => c.maps!.map((m) => m.name));
     assert.equal(new Set(names).size, names.length);
   });
