@@ -34,7 +34,11 @@ import { checkWeights, networkPower, type NetworkWeights } from "./weights.ts";
  */
 export function reluPower(z: number, power: number): number {
   if (!(z > 0)) return 0;
-  return power === 1 ? z : z ** power;
+  // Small integer powers as products: a general power costs a call to pow.
+  if (power === 1) return z;
+  if (power === 2) return z * z;
+  if (power === 3) return z * z * z;
+  return z ** power;
 }
 
 /**
@@ -53,7 +57,10 @@ export function reluPower(z: number, power: number): number {
  */
 export function reluPowerSlope(z: number, power: number): number {
   if (!(z > 0)) return 0;
-  return power === 1 ? 1 : power * z ** (power - 1);
+  if (power === 1) return 1;
+  if (power === 2) return 2 * z;
+  if (power === 3) return 3 * (z * z);
+  return power * z ** (power - 1);
 }
 
 /**
