@@ -8,6 +8,7 @@ import {
   perClusterBound,
 } from "./c8_prelu_robustness.ts";
 import { MIN_TRIALS } from "./criteria.ts";
+import type { ClaimConfig } from "./types.ts";
 import { initBackend } from "../backend/backends.ts";
 
 Deno.test("certifiedThreshold sits between F's interval bound and √(d/k)", () => {
@@ -46,10 +47,10 @@ Deno.test("C8 configurations: enough trials, twins and controls shadow predictio
   );
 });
 
-Deno.test("a small C8 trial runs, fills every margin column and is replayable", async () => {
-  await initBackend("cpu");
+/** C8's CI configuration shrunk to a fast trial (d = 60, k = 6), with extra parameters. */
+function smallConfig(extra: Record<string, number> = {}): ClaimConfig {
   const [full] = c8Configs("ci");
-  const config = {
+  return {
     ...full,
     key: "d=60,k=6,n=60,m=16",
     params: {
@@ -60,8 +61,14 @@ Deno.test("a small C8 trial runs, fills every margin column and is replayable", 
       m: 16,
       nTest: 60,
       attackPoints: 8,
+      ...extra,
     },
   };
+}
+
+Deno.test("a small C8 trial runs, fills every margin column and is replayable", async () => {
+  await initBackend("cpu");
+  const config = smallConfig();
   const result = c8Trial(5, config);
   assert.equal(result.status, "ok", result.reason);
   for (const check of config.checks) {
@@ -77,21 +84,10 @@ Deno.test("a small C8 trial runs, fills every margin column and is replayable", 
 
 Deno.test("a C8 configuration with one check trains only what it reads (a map cell)", async () => {
   await initBackend("cpu");
-  const [full] = c8Configs("ci");
+  const small = smallConfig({ power: 2 });
   const config = {
-    ...full,
-    key: "d=60,k=6,n=60,m=16,p=2",
-    params: {
-      ...full.params,
-      d: 60,
-      k: 6,
-      n: 60,
-      m: 16,
-      nTest: 60,
-      attackPoints: 8,
-      power: 2,
-    },
-    checks: full.checks.filter((c) => c.name === "certified_robust"),
+    ...small,
+    checks: small.checks.filter((c) => c.name === "certified_robust"),
   };
   const result = c8Trial(3, config);
   assert.deepEqual(Object.keys(result.checks), ["certified_robust"]);
