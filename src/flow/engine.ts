@@ -46,8 +46,12 @@ export interface FlowData {
 /** How the first layer is stored during training. */
 export type FlowForm = "plain" | "span";
 
-/** What runs the fused step: TensorFlow.js ops or the OpenBLAS engine. */
-export type FlowEngineKind = "tfjs" | "native";
+/**
+ * What runs the fused step: TensorFlow.js ops (`tfjs`), or the native step
+ * on Float32Arrays with OpenBLAS products (`native`) or WebAssembly SIMD
+ * products (`simd`).
+ */
+export type FlowEngineKind = "tfjs" | "native" | "simd";
 
 /**
  * Steps between exact recomputations of the carried product
