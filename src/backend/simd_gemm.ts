@@ -56,6 +56,12 @@ import { resolveGemm, type SgemmOptions } from "./openblas.ts";
 
 /** Rows of op(A) per kernel tile. */
 const TILE_ROWS = 4;
+
+/**
+ * Rows of a tile of the kernels of {@linkcode gemmKernelFunction}: the
+ * product's rows are computed in groups of this many.
+ */
+export const SIMD_TILE_ROWS = TILE_ROWS;
 /** Bytes of a SIMD register. */
 const VECTOR_BYTES = 16;
 /** Bytes of a WebAssembly memory page. */
@@ -104,10 +110,15 @@ const F64: Precision = {
  * false: the tile's columns at one depth are adjacent, rows `ldb` apart)
  * or packed into column panels (`columns` wide, one panel after another).
  */
-interface Layout {
+export interface GemmLayout {
+  /** op(A) = Aᵀ: A is read by columns. */
   transA: boolean;
+  /** B is packed into column panels. */
   packedB: boolean;
 }
+
+/** A layout (local name). */
+type Layout = GemmLayout;
 
 /** Every layout, in the order of the kernels' names. */
 const LAYOUTS: readonly Layout[] = [
@@ -116,6 +127,50 @@ const LAYOUTS: readonly Layout[] = [
   { transA: false, packedB: true },
   { transA: true, packedB: true },
 ];
+
+/**
+ * Columns of a tile of the float32 (8) or float64 (4) kernels of
+ * {@linkcode gemmKernelFunction}.
+ *
+ * @example
+ * ```ts
+ * import { simdTileColumns } from "./simd_gemm.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([simdTileColumns(32), simdTileColumns(64)], [8, 4]);
+ * ```
+ */
+export function simdTileColumns(bits: 32 | 64): number {
+  return (bits === 32 ? F32 : F64).columns;
+}
+
+/**
+ * The kernel of one precision and layout as a function to put into a
+ * module of one's own (`./wasm_encoder.ts`), exported as
+ * `gemm32_nr`, `gemm32_tr`, `gemm32_np`, `gemm32_tp` (`gemm64_…`):
+ * parameters (i32 byte offsets, byte strides and counts) `a`, `lda`, `b`,
+ * `ldb`, `c`, `ldc`, `rowPanels`, `columnPanels`, `depth`. For every tile
+ * ({@linkcode SIMD_TILE_ROWS} rows, {@linkcode simdTileColumns} columns)
+ * of the rowPanels·4 by columnPanels·columns product it sums `depth`
+ * rank-1 updates in order from zero and stores the tile into C (rows `ldc`
+ * bytes apart), overwriting it. A and B are read as `layout` says, `lda`
+ * and `ldb` bytes between stored rows (`ldb` unused when B is packed);
+ * every row and column a tile touches must lie in memory.
+ *
+ * @example
+ * ```ts
+ * import { gemmKernelFunction } from "./simd_gemm.ts";
+ * import assert from "node:assert/strict";
+ * const f = gemmKernelFunction(32, { transA: false, packedB: false });
+ * assert.equal(f.name, "gemm32_nr");
+ * assert.equal(f.params.length, 9);
+ * ```
+ */
+export function gemmKernelFunction(
+  bits: 32 | 64,
+  layout: GemmLayout,
+): FunctionSpec {
+  return kernelFunction(bits === 32 ? F32 : F64, layout);
+}
 
 /** Export name of a kernel, e.g. `gemm32_tp` (A transposed, B packed). */
 function kernelName(precision: Precision, layout: Layout): string {

@@ -19,11 +19,12 @@
  *   JavaScript, so `auto` (the default, {@linkcode autoEngine}) picks
  *   `native` when OpenBLAS loads and the active TensorFlow.js backend is
  *   `cpu` (which the `blas` backend of `../backend/backends.ts` is).
- * - `simd` (`./native_engine.ts`): the native step with the WebAssembly
- *   SIMD products of `../backend/simd_gemm.ts`; `auto` picks it on the
- *   `wasm` backend (tfjs-wasm's own matrix product repacks its right
- *   operand at every call and is many times slower on a transposed one),
- *   and `tfjs` elsewhere.
+ * - `simd` (`./simd_engine.ts`): the native step with every array in a
+ *   WebAssembly memory, the products by the SIMD kernels of
+ *   `../backend/simd_gemm.ts` and the elementwise work by SIMD functions;
+ *   `auto` picks it on the `wasm` backend (tfjs-wasm's own matrix product
+ *   repacks its right operand at every call, and each tfjs op costs more
+ *   than the arithmetic at these sizes), and `tfjs` elsewhere.
  * - `float64` (`./float64_engine.ts`): every array in double precision,
  *   products by OpenBLAS `dgemm` where `auto` would pick `native`, by the
  *   SIMD kernels where it would pick `simd`, in plain TypeScript otherwise.
@@ -76,7 +77,8 @@ import {
   type StepEngine,
 } from "./engine.ts";
 import { createTfjsEngine } from "./tfjs_engine.ts";
-import { createNativeEngine, createSimdEngine } from "./native_engine.ts";
+import { createNativeEngine } from "./native_engine.ts";
+import { createSimdEngine } from "./simd_engine.ts";
 import {
   createFloat64Engine,
   FLOAT64_MAX_MARGIN,

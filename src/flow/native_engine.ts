@@ -42,12 +42,6 @@
  * }
  * ```
  *
- * The `simd` engine ({@linkcode createSimdEngine}) is the same step with
- * the products of the WebAssembly SIMD kernels (`../backend/simd_gemm.ts`):
- * what the `wasm` backend runs, where OpenBLAS is absent. It also folds
- * the column sums Δb and Δv into the loop that forms G (summed in double,
- * rounded to float32), instead of two 1×n by n×m products.
- *
  * @module
  */
 
@@ -64,7 +58,6 @@ import {
 } from "./engine.ts";
 import { transposeRows } from "../model/network.ts";
 import { loadOpenBlas, type OpenBlas } from "../backend/openblas.ts";
-import { loadSimdGemm, simdGemmLoadError } from "../backend/simd_gemm.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 
 /** Options of {@linkcode createNativeEngine}. */
@@ -73,26 +66,11 @@ export interface NativeEngineOptions extends EngineOptions {
    * The OpenBLAS to run the products with; default {@linkcode loadOpenBlas}
    * (an `Error` when it cannot be loaded).
    */
-  blas?: Pick<OpenBlas, "sgemm">;
-}
-
-/** How {@linkcode nativeStep} runs: products, name, and the column sums. */
-interface StepSettings {
-  /** The float32 products. */
-  gemm: Pick<OpenBlas, "sgemm">;
-  /** The engine's kind. */
-  kind: "native" | "simd";
-  /**
-   * Δb and Δv summed in the loop that forms G (in double), instead of by
-   * two `sgemm` calls.
-   */
-  foldColumnSums: boolean;
+  blas?: OpenBlas;
 }
 
 /** The OpenBLAS of `options`, else the loaded one, else an Error. */
-function requireBlas(
-  options: NativeEngineOptions,
-): Pick<OpenBlas, "sgemm"> {
+function requireBlas(options: NativeEngineOptions): OpenBlas {
   const blas = options.blas ?? loadOpenBlas();
   if (blas === null) {
     throw new Error(
@@ -117,72 +95,8 @@ export function createNativeEngine(
   init: NetworkWeights<Float32Array>,
   options: NativeEngineOptions = {},
 ): FlowEngine {
-  return nativeStep(data, init, {
-    form: options.form,
-    gemm: requireBlas(options),
-    kind: "native",
-    foldColumnSums: false,
-  });
-}
-
-/**
- * Build the `simd` engine for `data` from `init`: the native engine's step
- * with the WebAssembly SIMD products (`../backend/simd_gemm.ts`; an `Error`
- * when they cannot be compiled) and Δb, Δv folded into the loop that forms
- * G. `options.form` defaults to `auto`; `data.x` is used in place.
- *
- * @example Twenty steps of the flow on a tiny problem
- * ```ts
- * import { createSimdEngine } from "./native_engine.ts";
- * import { lossWeights } from "./engine.ts";
- * import { loadSimdGemm } from "../backend/simd_gemm.ts";
- * import assert from "node:assert/strict";
- * if (loadSimdGemm() !== null) {
- *   const data = { n: 2, d: 2, x: new Float32Array([1, 0, 0, 1]), y: new Float32Array([1, -1]) };
- *   const init = {
- *     d: 2, m: 2,
- *     w: new Float32Array([0.1, 0.2, 0.2, 0.1]),
- *     b: new Float32Array([0.1, 0.1]),
- *     v: new Float32Array([0.1, -0.1]),
- *   };
- *   const engine = createSimdEngine(data, init, { form: "span" });
- *   assert.equal(engine.kind, "simd");
- *   const before = lossWeights(engine.forward(), data.y).logLoss;
- *   for (let s = 0; s < 20; s++) {
- *     const { coefficients } = lossWeights(engine.forward(), data.y);
- *     engine.advance(0.05 / Math.sqrt(engine.direction(coefficients)));
- *   }
- *   assert.ok(lossWeights(engine.forward(), data.y).logLoss < before);
- * }
- * ```
- */
-export function createSimdEngine(
-  data: FlowData,
-  init: NetworkWeights<Float32Array>,
-  options: EngineOptions = {},
-): FlowEngine {
-  const simd = loadSimdGemm();
-  if (simd === null) {
-    throw new Error(
-      `engine "simd" needs WebAssembly SIMD: ${simdGemmLoadError()}`,
-    );
-  }
-  return nativeStep(data, init, {
-    form: options.form,
-    gemm: simd,
-    kind: "simd",
-    foldColumnSums: true,
-  });
-}
-
-/** The step of the native and simd engines (see the module doc). */
-function nativeStep(
-  data: FlowData,
-  init: NetworkWeights<Float32Array>,
-  settings: StepSettings & EngineOptions,
-): FlowEngine {
-  const form = resolveForm(data, init, settings);
-  const { gemm: blas, kind, foldColumnSums } = settings;
+  const form = resolveForm(data, init, options);
+  const blas = requireBlas(options);
   const { n, d } = data;
   const m = init.m;
   const X = data.x;
@@ -194,9 +108,6 @@ function nativeStep(
   const v = Float32Array.from(init.v);
   const db = new Float32Array(m);
   const dv = new Float32Array(m);
-  // Δb and Δv in double, when folded into the loop that forms G.
-  const db64 = new Float64Array(foldColumnSums ? m : 0);
-  const dv64 = new Float64Array(foldColumnSums ? m : 0);
   const ones = new Float32Array(n).fill(1);
   const outputs = new Float64Array(n);
   // relu(Z) (n×m) from forward, with its bits for the mask.
@@ -249,7 +160,7 @@ function nativeStep(
   };
 
   return {
-    kind,
+    kind: "native",
     form,
     forward() {
       if (span) {
@@ -265,34 +176,16 @@ function nativeStep(
     direction(coefficients) {
       if (!haveForward) throw new Error("direction() needs a forward() first");
       // G = (c vᵀ) ⊙ 1[H > 0]; H ≥ +0, so H > 0 iff its bits are > 0.
-      if (foldColumnSums) {
-        // ... with Δb = 1ᵀ G and Δv = cᵀ relu(Z) summed along.
-        db64.fill(0);
-        dv64.fill(0);
-        for (let i = 0; i < n; i++) {
-          const row = i * m;
-          const ci = coefficients[i];
-          for (let r = 0; r < m; r++) {
-            const g = Math.fround(ci * v[r]) * ((-hBits[row + r]) >>> 31);
-            G[row + r] = g;
-            db64[r] += g;
-            dv64[r] += ci * H[row + r];
-          }
+      for (let i = 0; i < n; i++) {
+        const row = i * m;
+        const ci = coefficients[i];
+        for (let r = 0; r < m; r++) {
+          G[row + r] = Math.fround(ci * v[r]) * ((-hBits[row + r]) >>> 31);
         }
-        db.set(db64);
-        dv.set(dv64);
-      } else {
-        for (let i = 0; i < n; i++) {
-          const row = i * m;
-          const ci = coefficients[i];
-          for (let r = 0; r < m; r++) {
-            G[row + r] = Math.fround(ci * v[r]) * ((-hBits[row + r]) >>> 31);
-          }
-        }
-        // Δb = 1ᵀ G, Δv = cᵀ relu(Z).
-        blas.sgemm(ones, G, { m: 1, n: m, k: n, c: db });
-        blas.sgemm(coefficients, H, { m: 1, n: m, k: n, c: dv });
       }
+      // Δb = 1ᵀ G, Δv = cᵀ relu(Z).
+      blas.sgemm(ones, G, { m: 1, n: m, k: n, c: db });
+      blas.sgemm(coefficients, H, { m: 1, n: m, k: n, c: dv });
       let normSquared = pairedDot(db, db) + pairedDot(dv, dv);
       if (gram) {
         blas.sgemm(K!, G, { m: n, n: m, k: n, c: KG! });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { backendAvailable, initBackend } from "../backend/backends.ts";
 import { type FlowForm, lossWeights, SPAN_REFRESH_EVERY } from "./engine.ts";
-import { createNativeEngine, createSimdEngine } from "./native_engine.ts";
+import { createNativeEngine } from "./native_engine.ts";
 import { createTfjsEngine } from "./tfjs_engine.ts";
 import {
   networkOutputs,
@@ -9,37 +9,12 @@ import {
   parameterNormSquared,
 } from "../model/network.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
-import { loadSimdGemm } from "../backend/simd_gemm.ts";
-import type { FlowEngine } from "./engine.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { flowInstance } from "../../fixtures/flow_instance.ts";
 import { maxRelativeError } from "../../fixtures/numeric.ts";
 
 const blas = loadOpenBlas();
 const ignore = blas === null;
-
-/** The two engines of the native step: OpenBLAS products, SIMD products. */
-const KINDS: {
-  kind: "native" | "simd";
-  ignore: boolean;
-  create: (
-    data: ReturnType<typeof instance>["data"],
-    init: NetworkWeights<Float32Array>,
-    form: FlowForm,
-  ) => FlowEngine;
-}[] = [
-  {
-    kind: "native",
-    ignore,
-    create: (data, init, form) =>
-      createNativeEngine(data, init, { form, blas: blas! }),
-  },
-  {
-    kind: "simd",
-    ignore: loadSimdGemm() === null,
-    create: (data, init, form) => createSimdEngine(data, init, { form }),
-  },
-];
 // For the tfjs reference (networkOutputs and the tfjs engine).
 await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
 
@@ -75,33 +50,23 @@ const SHAPES: Shape[] = [
   { label: "plain direct route, d ≤ n", d: 8, n: 20, form: "plain" },
 ];
 
-/**
- * A test per engine of KINDS (skipped where its products are missing), with
- * one step per shape of SHAPES.
- */
-function testShapes(
-  name: string,
-  body: (shape: Shape, kind: (typeof KINDS)[number]) => void,
-): void {
-  for (const kind of KINDS) {
-    Deno.test({
-      name: `${kind.kind} engine: ${name}`,
-      ignore: kind.ignore,
-      fn: async (t) => {
-        for (const shape of SHAPES) {
-          await t.step(shape.label, () => body(shape, kind));
-        }
-      },
-    });
-  }
+/** A test (skipped without OpenBLAS) with one step per shape of SHAPES. */
+function testShapes(name: string, body: (shape: Shape) => void): void {
+  Deno.test({
+    name,
+    ignore,
+    fn: async (t) => {
+      for (const shape of SHAPES) await t.step(shape.label, () => body(shape));
+    },
+  });
 }
 
 testShapes(
-  "state stays consistent with its weights",
-  ({ d, n, form }, { kind, create }) => {
+  "native engine: state stays consistent with its weights",
+  ({ d, n, form }) => {
     const { data, init } = instance(1, { d, n, m: 6 });
-    const engine = create(data, init, form);
-    assert.equal(engine.kind, kind);
+    const engine = createNativeEngine(data, init, { form, blas: blas! });
+    assert.equal(engine.kind, "native");
     assert.equal(engine.form, form);
     // Before any step: the initialization, and its outputs.
     const w0 = engine.weights();
@@ -129,11 +94,11 @@ testShapes(
 );
 
 testShapes(
-  "same steps as the tfjs engine",
-  ({ d, n, form }, { create }) => {
+  "native engine: same steps as the tfjs engine",
+  ({ d, n, form }) => {
     const { data, init } = instance(2, { d, n, m: 5 });
     const norm = parameterNormSquared(init);
-    const native = create(data, init, form);
+    const native = createNativeEngine(data, init, { form });
     const tfjs = createTfjsEngine(data, init, { form });
     try {
       for (let s = 0; s < 20; s++) {
@@ -158,19 +123,20 @@ testShapes(
   },
 );
 
-for (const { kind, ignore, create } of KINDS) {
-  Deno.test({
-    name: `${kind} engine: the step protocol is enforced`,
-    ignore,
-    fn: () => {
-      const { data, init } = instance(3, { d: 10, n: 6, m: 4 });
-      const engine = create(data, init, "span");
-      assert.throws(() => engine.direction(new Float32Array(6)), /forward/);
-      engine.forward();
-      assert.throws(() => engine.advance(1), /direction/);
-    },
-  });
-}
+Deno.test({
+  name: "native engine: the step protocol is enforced",
+  ignore,
+  fn: () => {
+    const { data, init } = instance(3, { d: 10, n: 6, m: 4 });
+    const engine = createNativeEngine(data, init, {
+      form: "span",
+      blas: blas!,
+    });
+    assert.throws(() => engine.direction(new Float32Array(6)), /forward/);
+    engine.forward();
+    assert.throws(() => engine.advance(1), /direction/);
+  },
+});
 
 Deno.test({
   name: "native engine: OpenBLAS by default, form auto, inputs checked",
