@@ -9,7 +9,9 @@
  * same way by `resolveGemm`): row-major C ← alpha·op(A)·op(B) + beta·C.
  * Each call copies A and B as stored into the module's memory (one block
  * copy each; only a transposed B is rearranged, into panels of 8 (float32)
- * or 4 (float64) columns), and a kernel computes every 4×8 (4×4) tile of
+ * or 4 (float64) columns, and when A has fewer rows the product is run as
+ * Cᵀ = B·op(A)ᵀ, packing A instead; with both transposed, as Cᵀ = B·A,
+ * packing nothing), and a kernel computes every 4×8 (4×4) tile of
  * the product in eight SIMD registers, one rank-1 update per step of the
  * depth, reading A by rows or, transposed, by columns in place. Tiles past
  * the edges of C read zeros or other entries of the copies and are
@@ -475,6 +477,32 @@ function unpack<T extends Float32Array | Float64Array>(
   }
 }
 
+/**
+ * C ← alpha·Pᵀ + beta·C for the n×m top-left block of the padded product
+ * P (row stride `stride`) at element `at` of `w`: C (m×n) from Pᵀ.
+ */
+function unpackTransposed<T extends Float32Array | Float64Array>(
+  w: T,
+  at: number,
+  out: { c: T; m: number; n: number; ldc: number; stride: number },
+  scale: { alpha: number; beta: number },
+): void {
+  const { c, m, n, ldc, stride } = out;
+  const { alpha, beta } = scale;
+  for (let i = 0; i < m; i++) {
+    const to = i * ldc, from = at + i;
+    if (beta === 0 && alpha === 1) {
+      for (let j = 0; j < n; j++) c[to + j] = w[from + j * stride];
+    } else if (beta === 0) {
+      for (let j = 0; j < n; j++) c[to + j] = alpha * w[from + j * stride];
+    } else {
+      for (let j = 0; j < n; j++) {
+        c[to + j] = alpha * w[from + j * stride] + beta * c[to + j];
+      }
+    }
+  }
+}
+
 /** The products of one compiled module. */
 function simdProducts(instance: WebAssembly.Instance): SimdGemm {
   const exports = instance.exports;
@@ -514,43 +542,69 @@ function simdProducts(instance: WebAssembly.Instance): SimdGemm {
       }
       return;
     }
+    // With B transposed the product may run as Cᵀ = op(B)ᵀ·op(A)ᵀ: with no
+    // rearranging at all when A is transposed too, else packing the
+    // smaller operand.
+    const swap = transB && (transA || m < n);
+    const left = swap
+      ? { x: b, ld: ldb, rows: n, trans: false }
+      : { x: a, ld: lda, rows: m, trans: transA };
+    const right = swap
+      ? { x: a, ld: lda, cols: m, packed: !transA }
+      : { x: b, ld: ldb, cols: n, packed: transB };
     const { columns, bytes } = precision;
-    const rows = roundUp(m, TILE_ROWS), cols = roundUp(n, columns);
-    // A as stored, then what the padded tiles read past it (zeroed).
-    const aStored = extent(transA ? k : m, transA ? m : k, lda);
-    const aRead = transA ? extent(k, rows, lda) : extent(rows, k, lda);
-    // B as stored; transposed, it is packed into panels at bAt from its
-    // copy at cAt (the output overwrites the copy later).
-    const bStored = transB ? extent(n, k, ldb) : extent(k, n, ldb);
-    const bRead = transB ? k * cols : extent(k, cols, ldb);
-    const aAt = 0;
-    const bAt = roundUp(aAt + Math.max(aStored, aRead), TILE_ROWS);
-    const cAt = roundUp(bAt + Math.max(bStored, bRead), TILE_ROWS);
-    workspace.reserve((cAt + Math.max(rows * cols, bStored)) * bytes);
+    const rows = roundUp(left.rows, TILE_ROWS);
+    const cols = roundUp(right.cols, columns);
+    // The left operand as stored, then what the padded tiles read past it
+    // (zeroed).
+    const lStored = left.trans
+      ? extent(k, left.rows, left.ld)
+      : extent(left.rows, k, left.ld);
+    const lRead = left.trans
+      ? extent(k, rows, left.ld)
+      : extent(rows, k, left.ld);
+    // The right one as stored; packed, it is rearranged into panels at rAt
+    // from its copy at pAt (the product overwrites the copy later).
+    const rStored = right.packed
+      ? extent(right.cols, k, right.ld)
+      : extent(k, right.cols, right.ld);
+    const rRead = right.packed ? k * cols : extent(k, cols, right.ld);
+    const lAt = 0;
+    const rAt = roundUp(lAt + Math.max(lStored, lRead), TILE_ROWS);
+    const pAt = roundUp(rAt + Math.max(rStored, rRead), TILE_ROWS);
+    workspace.reserve((pAt + Math.max(rows * cols, rStored)) * bytes);
     const w = view();
-    w.set(a.subarray(0, aStored), aAt);
-    w.fill(0, aAt + aStored, bAt);
-    if (transB) {
-      w.set(b.subarray(0, bStored), cAt);
-      w.fill(0, bAt + (cols - columns) * k, bAt + cols * k); // last panel
-      packs.get(precision)!(cAt * bytes, ldb * bytes, bAt * bytes, n, k);
+    w.set(left.x.subarray(0, lStored), lAt);
+    w.fill(0, lAt + lStored, rAt);
+    if (right.packed) {
+      w.set(right.x.subarray(0, rStored), pAt);
+      w.fill(0, rAt + (cols - columns) * k, rAt + cols * k); // last panel
+      packs.get(precision)!(
+        pAt * bytes,
+        right.ld * bytes,
+        rAt * bytes,
+        right.cols,
+        k,
+      );
     } else {
-      w.set(b.subarray(0, bStored), bAt);
-      w.fill(0, bAt + bStored, cAt);
+      w.set(right.x.subarray(0, rStored), rAt);
+      w.fill(0, rAt + rStored, pAt);
     }
-    const run = kernels.get(precision)![(transA ? 1 : 0) + (transB ? 2 : 0)];
-    run(
-      aAt * bytes,
-      lda * bytes,
-      bAt * bytes,
-      ldb * bytes,
-      cAt * bytes,
+    const kernel = (left.trans ? 1 : 0) + (right.packed ? 2 : 0);
+    kernels.get(precision)![kernel](
+      lAt * bytes,
+      left.ld * bytes,
+      rAt * bytes,
+      right.ld * bytes,
+      pAt * bytes,
       cols * bytes,
       rows / TILE_ROWS,
       cols / columns,
       k,
     );
-    unpack(w, cAt, { c, m, n, ldc, stride: cols }, { alpha, beta });
+    const out = { c, m, n, ldc, stride: cols };
+    if (swap) unpackTransposed(w, pAt, out, { alpha, beta });
+    else unpack(w, pAt, out, { alpha, beta });
   };
 
   return {
