@@ -17,7 +17,8 @@ import { loadSimdGemm } from "../backend/simd_gemm.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { flowInstance as instance } from "../../fixtures/flow_instance.ts";
 
-// The tfjs engine runs on wasm (the cpu backend would make `auto` native).
+// The tfjs engine runs on wasm (where `auto` is simd; on the cpu backend with
+// OpenBLAS it would be native).
 await initBackend(backendAvailable("wasm") ? "wasm" : "cpu");
 const noBlas = loadOpenBlas() === null;
 const noSimd = loadSimdGemm() === null;
@@ -232,17 +233,17 @@ for (const fast of FAST_ENGINES) {
               ...options,
               engine: "tfjs",
             });
-            const native = gradientFlow(data, init, {
+            const other = gradientFlow(data, init, {
               ...options,
               engine: fast,
             });
-            assert.equal(native.engine, fast);
+            assert.equal(other.engine, fast);
             const gap = relativeDistance(
-              flat(native.weights),
+              flat(other.weights),
               flat(tfjs.weights),
             );
             assert.ok(gap < 1e-4, `${gap}`);
-            assert.ok(relative(native.log10Time, tfjs.log10Time) < 1e-4);
+            assert.ok(relative(other.log10Time, tfjs.log10Time) < 1e-4);
           });
           await t.step(`${label}, ${form}: whole runs`, () => {
             const options: FlowOptions = { form, stepFraction: 0.01 };
@@ -250,12 +251,12 @@ for (const fast of FAST_ENGINES) {
               ...options,
               engine: "tfjs",
             });
-            const native = gradientFlow(data, init, {
+            const other = gradientFlow(data, init, {
               ...options,
               engine: fast,
             });
-            assertSameOutcome(native, tfjs);
-            assert.ok(native.conservedDrift < 0.05);
+            assertSameOutcome(other, tfjs);
+            assert.ok(other.conservedDrift < 0.05);
           });
         }
       }
@@ -263,7 +264,7 @@ for (const fast of FAST_ENGINES) {
   });
 }
 
-Deno.test("engine choice: auto is native on the cpu backend with OpenBLAS", async () => {
+Deno.test("engine choice: auto is simd on wasm, native on the cpu backend with OpenBLAS", async () => {
   // simd on wasm with WebAssembly SIMD; tfjs on wasm without, or on cpu
   // without OpenBLAS.
   const onWasm = backendAvailable("wasm");
