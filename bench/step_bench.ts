@@ -2,8 +2,9 @@
  * Time of one gradient-flow step (forward pass, loss weights, direction,
  * update: what `gradientFlow` does per step) for each backend and
  * engine × form, at (d, m, n) = (1000, 512, 200) and (2000, 100, 200); the
- * float64 engine with OpenBLAS `dgemm` (as on `blas`) and with plain
- * TypeScript products (as on `wasm` and `cpu`).
+ * float64 engine with OpenBLAS `dgemm` (as on `blas`), with the WebAssembly
+ * SIMD products (as on `wasm`) and with plain TypeScript products (as on
+ * `cpu`).
  *
  * Run with `deno bench --allow-all bench/step_bench.ts`. Besides the
  * harness's table, a summary is printed when the run ends: ms per step, the
@@ -33,6 +34,7 @@ import {
   type StepEngine,
 } from "../src/flow/mod.ts";
 import { flowInstance } from "../fixtures/flow_instance.ts";
+import { loadSimdGemm } from "../src/backend/simd_gemm.ts";
 import { type NetworkWeights } from "../src/model/weights.ts";
 
 /** Problem sizes (d, m, n). */
@@ -46,6 +48,8 @@ const RUNS: { backend: BackendName; engine: EngineChoice }[] = [
   { backend: "blas", engine: "float64·openblas" },
   { backend: "blas", engine: "tfjs" },
   { backend: "wasm", engine: "tfjs" },
+  { backend: "wasm", engine: "simd" },
+  { backend: "wasm", engine: "float64·simd" },
   { backend: "wasm", engine: "float64·typescript" },
   { backend: "cpu", engine: "tfjs" },
 ];
@@ -159,9 +163,14 @@ for (const [d, m, n] of SIZES) {
   const { data } = problem;
   const flops = 4 * n * d * m;
   for (const { backend, engine } of RUNS) {
+    const needs = engine === "tfjs" || engine === "float64·typescript"
+      ? "nothing"
+      : engine === "simd" || engine === "float64·simd"
+      ? "simd"
+      : "openblas";
     const available = backendAvailable(backend) &&
-      (engine === "tfjs" || engine === "float64·typescript" ||
-        loadOpenBlas() !== null);
+      (needs === "nothing" ||
+        (needs === "simd" ? loadSimdGemm() !== null : loadOpenBlas() !== null));
     // Plain JavaScript kernels: a large step takes about a second.
     const slow = backend === "cpu" ||
       (backend === "blas" && engine === "tfjs") ||

@@ -14,7 +14,9 @@
  *   and `./openblas.ts`). Needs `libopenblas.so.0` and `--allow-ffi`.
  * - `"wasm"`: the TensorFlow.js WebAssembly backend (XNNPACK), loaded from the
  *   `.wasm` files in `node_modules`, with its fused matrix product corrected
- *   (`./fused_matmul.ts`); needs `--allow-read` only.
+ *   (`./fused_matmul.ts`) and, when the engine has WebAssembly SIMD, its
+ *   `BatchMatMul` replaced by the suite's own SIMD kernels
+ *   (`./simd_kernels.ts`, `./simd_gemm.ts`); needs `--allow-read` only.
  * - `"cpu"`: the plain TensorFlow.js JavaScript backend, the reference.
  *
  * `"auto"` (in {@linkcode BACKEND_CHOICES}, not a backend of its own) picks
@@ -42,6 +44,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installBlasKernels, restoreCpuKernels } from "./blas_kernels.ts";
 import { fixWasmFusedMatMul } from "./fused_matmul.ts";
+import { installSimdKernels, simdKernelsInstalled } from "./simd_kernels.ts";
 import { loadOpenBlas, openBlasLoadError } from "./openblas.ts";
 
 /** A concrete tensor backend: the name of an entry of {@linkcode BACKENDS}. */
@@ -158,9 +161,13 @@ export const BACKENDS: readonly BackendSpec[] = [
         return `wasm (unavailable: no wasm binary in ${WASM_DIR.href})`;
       }
       // Known only once the wasm backend has started.
-      return tf.env().getFlags()["WASM_HAS_SIMD_SUPPORT"] === true
-        ? "wasm (TensorFlow.js WebAssembly/XNNPACK, SIMD, 1 thread)"
-        : "wasm (TensorFlow.js WebAssembly/XNNPACK, 1 thread)";
+      const simd = tf.env().getFlags()["WASM_HAS_SIMD_SUPPORT"] === true;
+      const products = simdKernelsInstalled()
+        ? "; matrix products on the suite's WebAssembly SIMD kernels"
+        : "";
+      return `wasm (TensorFlow.js WebAssembly/XNNPACK, ${
+        simd ? "SIMD, " : ""
+      }1 thread${products})`;
     },
     available: wasmAvailable,
     async init() {
@@ -170,6 +177,7 @@ export const BACKENDS: readonly BackendSpec[] = [
         wasmPathSet = true;
       }
       fixWasmFusedMatMul();
+      installSimdKernels();
       await startTfjs("wasm", ` (wasm files expected in ${WASM_DIR.href})`);
     },
   },

@@ -37,6 +37,7 @@ import {
   type MatMulOptions,
   replaceKernel,
 } from "./fused_matmul.ts";
+import { gemmBatchMatMul } from "./gemm_batch_matmul.ts";
 import { loadOpenBlas, type OpenBlas, openBlasLoadError } from "./openblas.ts";
 
 /** The `cpu` backend's own kernels, saved while the OpenBLAS ones are registered. */
@@ -129,9 +130,10 @@ function requireBlas(): OpenBlas {
 
 /**
  * `BatchMatMul` of the cpu backend `options.backend` through
- * `cblas_sgemm`. Returns null (so that the original kernel runs, and
- * reports any error) for non-float32 inputs, mismatched inner dimensions
- * and batch shapes other than "equal" or "one side is 1".
+ * `cblas_sgemm` (`gemmBatchMatMul` of `./gemm_batch_matmul.ts`). Returns
+ * null (so that the original kernel runs, and reports any error) for
+ * non-float32 inputs, mismatched inner dimensions and batch shapes other
+ * than "equal" or "one side is 1".
  *
  * @example
  * ```ts
@@ -154,55 +156,10 @@ export function blasBatchMatMul(
   inputs: tf.BatchMatMulInputs,
   options: MatMulOptions,
 ): tf.TensorInfo | null {
-  const { a, b } = inputs;
-  if (a === undefined || b === undefined) return null;
   const backend = options.backend as MathBackendCPU;
-  const transA = options.transposeA, transB = options.transposeB;
-  const aRank = a.shape.length, bRank = b.shape.length;
-  if (aRank < 2 || bRank < 2) return null;
-  const m = transA ? a.shape[aRank - 1] : a.shape[aRank - 2];
-  const kA = transA ? a.shape[aRank - 2] : a.shape[aRank - 1];
-  const kB = transB ? b.shape[bRank - 1] : b.shape[bRank - 2];
-  const n = transB ? b.shape[bRank - 2] : b.shape[bRank - 1];
-  if (kA !== kB) return null;
-  const k = kA;
-  const batchShapeA = a.shape.slice(0, -2), batchShapeB = b.shape.slice(0, -2);
-  const batchA = tf.util.sizeFromShape(batchShapeA);
-  const batchB = tf.util.sizeFromShape(batchShapeB);
-  const sameBatch = tf.util.arraysEqual(batchShapeA, batchShapeB);
-  const aIsOne = batchShapeA.every((d) => d === 1);
-  const bIsOne = batchShapeB.every((d) => d === 1);
-  if (!sameBatch && !aIsOne && !bIsOne) return null;
-  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(
-    batchShapeA,
-    batchShapeB,
-  );
-  const aValues = float32Values(backend, a);
-  const bValues = float32Values(backend, b);
-  if (aValues === null || bValues === null) return null;
-  const blas = requireBlas();
-  const batch = Math.max(batchA, batchB);
-  const out = new Float32Array(batch * m * n);
-  // Tight row strides (the sgemm defaults): max(1, columns as stored).
-  if (batchB === 1 && !transA) {
-    // Stack A's batches as rows: one (batch·m)×k by k×n product.
-    blas.sgemm(aValues, bValues, { m: batch * m, n, k, c: out, transB });
-  } else {
-    const aStep = batchA === 1 ? 0 : m * k, bStep = batchB === 1 ? 0 : k * n;
-    for (let i = 0; i < batch; i++) {
-      blas.sgemm(
-        aValues.subarray(i * aStep, i * aStep + m * k),
-        bValues.subarray(i * bStep, i * bStep + k * n),
-        {
-          m,
-          n,
-          k,
-          c: out.subarray(i * m * n, (i + 1) * m * n),
-          transA,
-          transB,
-        },
-      );
-    }
-  }
-  return backend.makeTensorInfo([...batchShape, m, n], "float32", out);
+  return gemmBatchMatMul(inputs, options, {
+    values: (t) => float32Values(backend, t),
+    sgemm: (a, b, o) => requireBlas().sgemm(a, b, o),
+    output: (shape, values) => backend.makeTensorInfo(shape, "float32", values),
+  });
 }

@@ -1,7 +1,8 @@
 /**
- * The backend layer: which TensorFlow.js backend runs the tensors, and the
+ * The backend layer: which TensorFlow.js backend runs the tensors, the
  * system OpenBLAS behind both the `blas` backend and the flow's `native`
- * engine.
+ * engine, and the WebAssembly SIMD products behind the `wasm` backend and
+ * the flow's `simd` engine.
  *
  * - `./backends.ts`: the backend list {@linkcode BACKENDS} and
  *   {@linkcode initBackend}, {@linkcode backendAvailable},
@@ -10,8 +11,12 @@
  * - `./init_worker.ts`: {@linkcode initWorker}, the set-up of a thread that
  *   runs trials.
  * - `./openblas.ts`: {@linkcode loadOpenBlas} and its `sgemm`.
- * - `./blas_kernels.ts` and `./fused_matmul.ts`: the TensorFlow.js kernels
- *   the backends register (internal; {@linkcode initBackend} installs them).
+ * - `./simd_gemm.ts`: {@linkcode loadSimdGemm}, the WebAssembly SIMD
+ *   `sgemm` and `dgemm` of the `wasm` backend (with the same options),
+ *   assembled by `./wasm_encoder.ts`.
+ * - `./blas_kernels.ts`, `./simd_kernels.ts` and `./fused_matmul.ts`: the
+ *   TensorFlow.js kernels the backends register (internal;
+ *   {@linkcode initBackend} installs them).
  *
  * @example
  * ```ts
@@ -43,3 +48,4 @@ export {
   openBlasLoadError,
   type SgemmOptions,
 } from "./openblas.ts";
+export { loadSimdGemm, type SimdGemm, simdGemmLoadError } from "./simd_gemm.ts";

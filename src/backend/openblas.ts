@@ -282,17 +282,57 @@ type GemmArgs<A> = [
 ];
 
 /**
- * Check a gemm's operands against its options (see {@linkcode SgemmOptions})
- * and run it: `call` gets the foreign arguments after the order flag, or
- * is skipped when C is empty or k = 0 (then C ← beta·C in JavaScript, since
- * empty A/B buffers may be passed as null pointers).
+ * A gemm's options with every default filled in (see
+ * {@linkcode SgemmOptions}): what {@linkcode resolveGemm} returns.
  */
-function checkedGemm<A extends Float32Array | Float64Array>(
+export interface ResolvedGemm<A extends Float32Array | Float64Array> {
+  /** Rows of `op(A)` and of C. */
+  m: number;
+  /** Columns of `op(B)` and of C. */
+  n: number;
+  /** Columns of `op(A)`, rows of `op(B)`. */
+  k: number;
+  /** The m×n output. */
+  c: A;
+  /** Whether A is used transposed. */
+  transA: boolean;
+  /** Whether B is used transposed. */
+  transB: boolean;
+  /** Scale of the product. */
+  alpha: number;
+  /** Scale of the old C. */
+  beta: number;
+  /** Row stride of A as stored. */
+  lda: number;
+  /** Row stride of B as stored. */
+  ldb: number;
+  /** Row stride of C. */
+  ldc: number;
+}
+
+/**
+ * Check a gemm's operands against its options (see {@linkcode SgemmOptions})
+ * and fill in the defaults. Throws a `RangeError` naming `routine` when a
+ * dimension is not an int32 or an array is too short. Returns null when no
+ * product is left to run: C is empty, or k = 0 (then C ← beta·C has been
+ * done here, since empty A/B buffers may be passed as null pointers).
+ *
+ * @example
+ * ```ts
+ * import { resolveGemm } from "./openblas.ts";
+ * import assert from "node:assert/strict";
+ * const c = new Float32Array(4);
+ * const g = resolveGemm("sgemm", new Float32Array(6), new Float32Array(6), { m: 2, n: 2, k: 3, c })!;
+ * assert.deepEqual([g.lda, g.ldb, g.ldc, g.alpha, g.beta], [3, 2, 2, 1, 0]);
+ * assert.throws(() => resolveGemm("sgemm", new Float32Array(5), new Float32Array(6), { m: 2, n: 2, k: 3, c }), RangeError);
+ * ```
+ */
+export function resolveGemm<A extends Float32Array | Float64Array>(
   routine: string,
-  operands: { a: A; b: A; options: SgemmOptions<A> },
-  call: (...args: GemmArgs<A>) => void,
-): void {
-  const { a, b, options } = operands;
+  a: A,
+  b: A,
+  options: SgemmOptions<A>,
+): ResolvedGemm<A> | null {
   const { m, n, k, c, transA = false, transB = false } = options;
   const { alpha = 1, beta = 0 } = options;
   checkDim(routine, ["m", m]);
@@ -318,15 +358,32 @@ function checkedGemm<A extends Float32Array | Float64Array>(
     ld: ldb,
   });
   checkMatrix(c, { routine, name: "c", rows: m, cols: n, ld: ldc });
-  if (m === 0 || n === 0) return;
+  if (m === 0 || n === 0) return null;
   if (k === 0) {
     for (let i = 0; i < m; i++) {
       const row = c.subarray(i * ldc, i * ldc + n);
       if (beta === 0) row.fill(0);
       else for (let j = 0; j < n; j++) row[j] *= beta;
     }
-    return;
+    return null;
   }
+  return { m, n, k, c, transA, transB, alpha, beta, lda, ldb, ldc };
+}
+
+/**
+ * Check a gemm's operands ({@linkcode resolveGemm}) and run it: `call` gets
+ * the foreign arguments after the order flag, or is skipped when C is empty
+ * or k = 0.
+ */
+function checkedGemm<A extends Float32Array | Float64Array>(
+  routine: string,
+  operands: { a: A; b: A; options: SgemmOptions<A> },
+  call: (...args: GemmArgs<A>) => void,
+): void {
+  const { a, b, options } = operands;
+  const gemm = resolveGemm(routine, a, b, options);
+  if (gemm === null) return;
+  const { m, n, k, c, transA, transB, alpha, beta, lda, ldb, ldc } = gemm;
   call(
     transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
     transB ? CBLAS_TRANS : CBLAS_NO_TRANS,

@@ -19,12 +19,14 @@
  * recomputed exactly every {@linkcode SPAN_REFRESH_EVERY} (50) steps, so a
  * span step costs one n×n by n×m product.
  *
- * Three engines implement the step, with the same iterates up to
+ * Four engines implement the step, with the same iterates up to
  * rounding: `tfjs` (`./tfjs_engine.ts`, TensorFlow.js ops on the active
- * backend) and `native` (`./native_engine.ts`, Float32Arrays and OpenBLAS
- * `sgemm`) in float32, and `float64` (`./float64_engine.ts`, Float64Arrays
- * with OpenBLAS `dgemm` or plain TypeScript products). The driver
- * `gradientFlow` (`./gradient_flow.ts`) picks one and runs it.
+ * backend), `native` (`./native_engine.ts`, Float32Arrays and OpenBLAS
+ * `sgemm`) and `simd` (`./simd_engine.ts`, WebAssembly memory and SIMD
+ * functions) in float32, and `float64` (`./float64_engine.ts`,
+ * Float64Arrays with OpenBLAS `dgemm`, the SIMD kernels or plain
+ * TypeScript products). The driver `gradientFlow` (`./gradient_flow.ts`)
+ * picks one and runs it.
  *
  * @module
  */
@@ -46,8 +48,12 @@ export interface FlowData {
 /** How the first layer is stored during training. */
 export type FlowForm = "plain" | "span";
 
-/** What runs the fused step: TensorFlow.js ops or the OpenBLAS engine. */
-export type FlowEngineKind = "tfjs" | "native";
+/**
+ * What runs the fused step: TensorFlow.js ops (`tfjs`), or the native step
+ * on Float32Arrays with OpenBLAS products (`native`) or WebAssembly SIMD
+ * products (`simd`).
+ */
+export type FlowEngineKind = "tfjs" | "native" | "simd";
 
 /**
  * Steps between exact recomputations of the carried product
@@ -99,7 +105,7 @@ export interface StepEngine<A extends EngineArray> {
   dispose(): void;
 }
 
-/** A float32 engine of the flow (`tfjs` or `native`). */
+/** A float32 engine of the flow (`tfjs`, `native` or `simd`). */
 export interface FlowEngine extends StepEngine<Float32Array> {
   /** Which engine this is. */
   readonly kind: FlowEngineKind;

@@ -1,10 +1,11 @@
 /**
  * The `float64` engine of the gradient flow (see `./engine.ts`): the same
  * fused Euler step as the float32 engines, every array in double precision.
- * TensorFlow.js has no float64, so the products run either through OpenBLAS
- * `dgemm` (`../backend/openblas.ts`, single-threaded in the workers) or
- * through the plain TypeScript {@linkcode gemm64} below; the elementwise
- * work is plain loops either way.
+ * TensorFlow.js has no float64, so the products run through OpenBLAS
+ * `dgemm` (`../backend/openblas.ts`, single-threaded in the workers), the
+ * WebAssembly SIMD kernels (`../backend/simd_gemm.ts`), or the plain
+ * TypeScript {@linkcode gemm64} below; the elementwise work is plain loops
+ * in every case.
  *
  * Why float64: the flow's weights c_i ∝ σ(-q_i) depend on margin
  * differences q_i - q_min, which must be resolved to much better than 1 in
@@ -63,6 +64,7 @@ import {
   type OpenBlas,
   type SgemmOptions,
 } from "../backend/openblas.ts";
+import { loadSimdGemm } from "../backend/simd_gemm.ts";
 import { transposeInto } from "../model/network.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 
@@ -75,7 +77,7 @@ import { type NetworkWeights } from "../model/weights.ts";
 export const FLOAT64_MAX_MARGIN = 1e4 * 2 ** 29;
 
 /** How the float64 engine multiplies matrices. */
-export type ProductKind = "openblas" | "typescript";
+export type ProductKind = "openblas" | "simd" | "typescript";
 
 /** A float64 engine of the flow. */
 export interface Float64Engine extends StepEngine<Float64Array> {
@@ -88,9 +90,10 @@ export interface Float64Engine extends StepEngine<Float64Array> {
 /** Options of {@linkcode createFloat64Engine}. */
 export interface Float64EngineOptions extends EngineOptions {
   /**
-   * `openblas` (`dgemm`; an `Error` when it cannot be loaded), `typescript`,
-   * or `auto` (default): `openblas` when OpenBLAS with `cblas_dgemm` loads,
-   * else `typescript`.
+   * `openblas` (`dgemm`; an `Error` when it cannot be loaded), `simd` (an
+   * `Error` without WebAssembly SIMD), `typescript`, or `auto` (default):
+   * `openblas` when OpenBLAS with `cblas_dgemm` loads, else `simd` when it
+   * compiles, else `typescript`.
    */
   products?: ProductKind | "auto";
 }
@@ -159,8 +162,10 @@ export function gemm64(
 /**
  * The float64 product routine for a choice of products, and its name:
  * `openblas` (`dgemm`; an `Error` when OpenBLAS or `cblas_dgemm` is
- * missing), `typescript` ({@linkcode gemm64}), or `auto` (`openblas` when it
- * loads, else `typescript`).
+ * missing), `simd` (`dgemm` of `../backend/simd_gemm.ts`; an `Error` without
+ * WebAssembly SIMD), `typescript` ({@linkcode gemm64}), or `auto`
+ * (`openblas` when it loads, else `simd` when it compiles, else
+ * `typescript`).
  *
  * @example
  * ```ts
@@ -172,7 +177,9 @@ export function gemm64(
 export function chooseProducts(
   choice: ProductKind | "auto",
 ): { products: ProductKind; gemm: Gemm64 } {
-  const blas: OpenBlas | null = choice === "typescript" ? null : loadOpenBlas();
+  const blas: OpenBlas | null = choice === "auto" || choice === "openblas"
+    ? loadOpenBlas()
+    : null;
   if (blas !== null && blas.hasDgemm()) {
     return { products: "openblas", gemm: (a, b, o) => blas.dgemm(a, b, o) };
   }
@@ -180,6 +187,13 @@ export function chooseProducts(
     throw new Error(
       `products "openblas" needs OpenBLAS with cblas_dgemm and --allow-ffi`,
     );
+  }
+  const simd = choice === "auto" || choice === "simd" ? loadSimdGemm() : null;
+  if (simd !== null) {
+    return { products: "simd", gemm: (a, b, o) => simd.dgemm(a, b, o) };
+  }
+  if (choice === "simd") {
+    throw new Error(`products "simd" need WebAssembly SIMD`);
   }
   return { products: "typescript", gemm: gemm64 };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type FlowForm, lossWeights, lossWeights64 } from "./engine.ts";
 import {
+  chooseProducts,
   createFloat64Engine,
   FLOAT64_MAX_MARGIN,
   gemm64,
@@ -9,6 +10,7 @@ import {
 import { createTfjsEngine } from "./tfjs_engine.ts";
 import { initBackend } from "../backend/backends.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
+import { loadSimdGemm } from "../backend/simd_gemm.ts";
 import { networkOutput } from "../model/forward.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { Rng } from "../model/rng.ts";
@@ -17,10 +19,15 @@ import { maxRelativeError } from "../../fixtures/numeric.ts";
 
 await initBackend("cpu");
 const blas = loadOpenBlas();
-/** Product routines to test: TypeScript always, OpenBLAS where it loads. */
-const PRODUCTS: ProductKind[] = blas?.hasDgemm()
-  ? ["typescript", "openblas"]
-  : ["typescript"];
+/**
+ * Product routines to test: TypeScript always, OpenBLAS where it loads, the
+ * SIMD kernels where WebAssembly SIMD compiles.
+ */
+const PRODUCTS: ProductKind[] = [
+  "typescript",
+  ...(blas?.hasDgemm() ? ["openblas" as const] : []),
+  ...(loadSimdGemm() === null ? [] : ["simd" as const]),
+];
 
 /** Span, plain with the Gram route (d > n), plain direct (d ≤ n). */
 const SHAPES: { label: string; d: number; n: number; form: FlowForm }[] = [
@@ -148,4 +155,19 @@ Deno.test("float64 engine: the step protocol and the inputs are checked", () => 
 
 Deno.test("the float64 margin cap is float32's scaled by 2^29", () => {
   assert.equal(FLOAT64_MAX_MARGIN / 1e4, 2 ** (53 - 24));
+});
+
+Deno.test("chooseProducts: auto prefers OpenBLAS, then SIMD, then TypeScript", () => {
+  const auto = chooseProducts("auto").products;
+  const expected = blas?.hasDgemm()
+    ? "openblas"
+    : loadSimdGemm() !== null
+    ? "simd"
+    : "typescript";
+  assert.equal(auto, expected);
+  if (loadSimdGemm() === null) {
+    assert.throws(() => chooseProducts("simd"), /SIMD/);
+  } else {
+    assert.equal(chooseProducts("simd").products, "simd");
+  }
 });

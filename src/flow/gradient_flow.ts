@@ -15,7 +15,7 @@
  * so ‖θ + hD‖² = ‖θ‖² + 4hΣc_iN_i + h²‖D‖²; it is recomputed exactly every
  * `renormEvery` steps.
  *
- * Three engines run the step (option `engine`), with the same iterates up to
+ * Four engines run the step (option `engine`), with the same iterates up to
  * rounding:
  * - `tfjs` (`./tfjs_engine.ts`): TensorFlow.js ops on the active backend.
  * - `native` (`./native_engine.ts`): preallocated Float32Arrays, OpenBLAS
@@ -23,12 +23,18 @@
  *   tensors. The tfjs `cpu` backend's elementwise kernels are slow
  *   JavaScript, so `auto` (the default, {@linkcode autoEngine}) picks
  *   `native` when OpenBLAS loads and the active TensorFlow.js backend is
- *   `cpu` (which the `blas` backend of `../backend/backends.ts` is), and
- *   `tfjs` otherwise.
+ *   `cpu` (which the `blas` backend of `../backend/backends.ts` is).
+ * - `simd` (`./simd_engine.ts`): the native step with every array in a
+ *   WebAssembly memory, the products by the SIMD kernels of
+ *   `../backend/simd_gemm.ts` and the elementwise work by SIMD functions;
+ *   `auto` picks it on the `wasm` backend (tfjs-wasm's own matrix product
+ *   repacks its right operand at every call, and each tfjs op costs more
+ *   than the arithmetic at these sizes), and `tfjs` elsewhere.
  * - `float64` (`./float64_engine.ts`): every array in double precision,
- *   products by OpenBLAS `dgemm` where `auto` would pick `native`, in plain
- *   TypeScript otherwise. A whole run with `engine: "float64"`, or the
- *   continuation of a float32 run past its margin cap (`continuation`).
+ *   products by OpenBLAS `dgemm` where `auto` would pick `native`, by the
+ *   SIMD kernels where it would pick `simd`, in plain TypeScript otherwise.
+ *   A whole run with `engine: "float64"`, or the continuation of a float32
+ *   run past its margin cap (`continuation`).
  *
  * The step: ε is a number, or a function of the integrator's state such as
  * the margin-adaptive rule ε = min(ε0, c/q_min) of
@@ -77,12 +83,14 @@ import {
 } from "./engine.ts";
 import { createTfjsEngine } from "./tfjs_engine.ts";
 import { createNativeEngine } from "./native_engine.ts";
+import { createSimdEngine } from "./simd_engine.ts";
 import {
   createFloat64Engine,
   FLOAT64_MAX_MARGIN,
   type Float64Engine,
 } from "./float64_engine.ts";
 import { loadOpenBlas } from "../backend/openblas.ts";
+import { loadSimdGemm } from "../backend/simd_gemm.ts";
 import { type NetworkWeights, requireRelu } from "../model/weights.ts";
 
 // Re-exported so that imports of these names from the driver keep working
@@ -101,8 +109,9 @@ export {
 /** Options of {@linkcode createFlowEngine} (and of {@linkcode gradientFlow}). */
 export interface FlowEngineOptions extends EngineOptions {
   /**
-   * `tfjs`, `native` or `auto` (default, {@linkcode autoEngine}): see the
-   * module doc. `native` throws when OpenBLAS cannot be loaded.
+   * `tfjs`, `native`, `simd` or `auto` (default, {@linkcode autoEngine}):
+   * see the module doc. `native` throws when OpenBLAS cannot be loaded,
+   * `simd` when WebAssembly SIMD is missing.
    */
   engine?: FlowEngineKind | "auto";
 }
@@ -291,24 +300,27 @@ const LOG10E = Math.LOG10E;
 const ENGINE_FACTORIES: Readonly<Record<FlowEngineKind, EngineFactory>> = {
   tfjs: createTfjsEngine,
   native: createNativeEngine,
+  simd: createSimdEngine,
 };
 
 /**
  * The engine `auto` stands for: `native` when OpenBLAS loads and the active
  * TensorFlow.js backend is `cpu` (plain or with the OpenBLAS kernels of
- * `../backend/backends.ts`) or none has been chosen yet, else `tfjs`.
+ * `../backend/backends.ts`) or none has been chosen yet; `simd` when the
+ * active backend is `wasm` and WebAssembly SIMD is available; else `tfjs`.
  *
  * @example
  * ```ts
  * import { autoEngine } from "./gradient_flow.ts";
  * import assert from "node:assert/strict";
- * assert.ok(["tfjs", "native"].includes(autoEngine()));
+ * assert.ok(["tfjs", "native", "simd"].includes(autoEngine()));
  * ```
  */
 export function autoEngine(): FlowEngineKind {
-  if (loadOpenBlas() === null) return "tfjs";
   // `undefined` until a backend is set or a first op picks one.
   const backend: string | undefined = tf.getBackend();
+  if (backend === "wasm") return loadSimdGemm() === null ? "tfjs" : "simd";
+  if (loadOpenBlas() === null) return "tfjs";
   return backend === undefined || backend === "cpu" ? "native" : "tfjs";
 }
 
@@ -348,15 +360,21 @@ export function createFlowEngine(
 /**
  * The float64 engine for a continuation or a whole float64 run: OpenBLAS
  * `dgemm` when `auto` would pick the native float32 engine (OpenBLAS loads
- * and the tensor backend is `cpu`/`blas`), plain TypeScript products
- * otherwise, so that a `wasm` or `cpu` run never depends on OpenBLAS.
+ * and the tensor backend is `cpu`/`blas`), the SIMD kernels when it would
+ * pick `simd` (the `wasm` backend), plain TypeScript products otherwise, so
+ * that a `wasm` or `cpu` run never depends on OpenBLAS.
  */
 function continuationEngine(
   data: FlowData,
   init: NetworkWeights<Float64Array>,
   options: EngineOptions,
 ): Float64Engine {
-  const products = autoEngine() === "native" ? "auto" : "typescript";
+  const engine = autoEngine();
+  const products = engine === "native"
+    ? "auto"
+    : engine === "simd"
+    ? "simd"
+    : "typescript";
   return createFloat64Engine(data, init, { form: options.form, products });
 }
 

@@ -10,11 +10,13 @@
  *   implement, its data and settings, and {@linkcode lossWeights}.
  * - `./multiclass.ts` ({@linkcode multiclassFlow}): the same time change
  *   and step rule for a k-output network on the cross-entropy loss.
- * - `./tfjs_engine.ts` ({@linkcode createTfjsEngine}) and
- *   `./native_engine.ts` ({@linkcode createNativeEngine}): the two float32
- *   engines; `./float64_engine.ts` ({@linkcode createFloat64Engine}): the
- *   float64 one (OpenBLAS `dgemm` or plain TypeScript), which continues a
- *   run past the float32 margin cap.
+ * - `./tfjs_engine.ts` ({@linkcode createTfjsEngine}),
+ *   `./native_engine.ts` ({@linkcode createNativeEngine}, OpenBLAS) and
+ *   `./simd_engine.ts` ({@linkcode createSimdEngine}, WebAssembly SIMD): the
+ *   three float32 engines; `./float64_engine.ts`
+ *   ({@linkcode createFloat64Engine}): the float64 one (OpenBLAS `dgemm`,
+ *   the SIMD kernels or plain TypeScript), which continues a run past the
+ *   float32 margin cap.
  *
  * @example
  * ```ts
@@ -50,6 +52,7 @@ export {
   createNativeEngine,
   type NativeEngineOptions,
 } from "./native_engine.ts";
+export { createSimdEngine } from "./simd_engine.ts";
 export {
   chooseProducts,
   createFloat64Engine,

@@ -47,6 +47,7 @@
  */
 
 import { loadOpenBlas, type OpenBlas } from "../backend/openblas.ts";
+import { loadSimdGemm, type SimdGemm } from "../backend/simd_gemm.ts";
 import type { ClusterModel } from "../model/data.ts";
 import type { Rng } from "../model/rng.ts";
 import {
@@ -277,17 +278,25 @@ export interface NoiseProductOptions {
   /** Number of samples (rows of G). */
   samples: number;
   /**
-   * The OpenBLAS handle to use, or `null` for the float64 loops (default:
+   * The OpenBLAS handle to use, or `null` for the float64 products (default:
    * `loadOpenBlas()`, so OpenBLAS whenever it loads).
    */
   blas?: OpenBlas | null;
+  /**
+   * The float64 products without OpenBLAS: the WebAssembly SIMD `dgemm`
+   * (default `loadSimdGemm()`, when it compiles), or `null` for the loops.
+   * Both sum each entry in index order from 0: the same values bit for bit.
+   */
+  simd?: SimdGemm | null;
 }
 
 /**
  * The products z_s = L g_s of a block of samples: Z = G Lᵀ (samples × m,
  * row-major) for G (samples × r, row-major). With OpenBLAS (`sgemm`,
  * float32 products of float64 draws: relative rounding 1e-7, far below the
- * sampling error); otherwise in float64 loops.
+ * sampling error); otherwise in float64, by the WebAssembly SIMD `dgemm`
+ * when it compiles, else in loops (each entry summed in index order from
+ * 0 either way, so both give the same values).
  *
  * @example
  * ```ts
@@ -325,6 +334,13 @@ export function noiseProducts(
     return z;
   }
   const z = new Float64Array(samples * m);
+  const simd = m > 0 && r > 0
+    ? (options.simd === undefined ? loadSimdGemm() : options.simd)
+    : null;
+  if (simd !== null) {
+    simd.dgemm(g, l, { m: samples, n: m, k: r, c: z, transB: true });
+    return z;
+  }
   for (let s = 0; s < samples; s++) {
     for (let i = 0; i < m; i++) {
       let acc = 0;

@@ -239,13 +239,15 @@ Deno.test("exactTestError: zero neurons change nothing; no neuron at all errs ev
   assert.equal(exactTestError(silent, model, { rng: new Rng(9) }).error, 1);
 });
 
-Deno.test("noiseProducts: OpenBLAS (float32) and the float64 loops agree", () => {
+Deno.test("noiseProducts: OpenBLAS (float32), the SIMD products and the float64 loops agree", () => {
   const rng = new Rng(6);
   const net = randomNetwork(rng, { d: 40, m: 9 });
   const factor = noiseFactor(net, 1);
   const samples = 7;
   const g = rng.normalArray(samples * factor.r);
-  const plain = noiseProducts(factor, g, { samples, blas: null });
+  const plain = noiseProducts(factor, g, { samples, blas: null, simd: null });
+  // The SIMD products (when they compile) give the loops' values exactly.
+  assert.deepEqual(noiseProducts(factor, g, { samples, blas: null }), plain);
   for (let s = 0; s < samples; s++) {
     for (let i = 0; i < factor.m; i++) {
       let acc = 0;
