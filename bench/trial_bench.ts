@@ -3,7 +3,7 @@
  * `c4Trial(seed, c4Configs("ci")[0])` ((d, k, n, m) = (1000, 40, 200, 100),
  * 500 test points, 64 attacked): drawing the instance, training it by
  * gradient flow (engine `auto`: `native` on the blas and cpu backends when
- * OpenBLAS loads, `tfjs` on wasm) and bracketing the robust radii of the
+ * OpenBLAS loads, `simd` on wasm) and bracketing the robust radii of the
  * trained network and of N* with the attacks, on each backend.
  *
  * Run with `deno bench --allow-all bench/trial_bench.ts`. A summary (ms per
