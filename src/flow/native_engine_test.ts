@@ -12,6 +12,7 @@ import { loadOpenBlas } from "../backend/openblas.ts";
 import { type NetworkWeights } from "../model/weights.ts";
 import { flowInstance } from "../../fixtures/flow_instance.ts";
 import { maxRelativeError } from "../../fixtures/numeric.ts";
+import { assertLockstep } from "../../fixtures/engine_lockstep.ts";
 
 const blas = loadOpenBlas();
 const ignore = blas === null;
@@ -97,29 +98,10 @@ testShapes(
   "native engine: same steps as the tfjs engine",
   ({ d, n, form }) => {
     const { data, init } = instance(2, { d, n, m: 5 });
-    const norm = parameterNormSquared(init);
-    const native = createNativeEngine(data, init, { form });
-    const tfjs = createTfjsEngine(data, init, { form });
-    try {
-      for (let s = 0; s < 20; s++) {
-        const a = lossWeights(native.forward(), data.y);
-        const b = lossWeights(tfjs.forward(), data.y);
-        assert.ok(Math.abs(a.logLoss - b.logLoss) < 1e-5);
-        const da = native.direction(a.coefficients);
-        const db = tfjs.direction(b.coefficients);
-        assert.ok(Math.abs(da - db) <= 1e-4 * db, `${da} vs ${db}`);
-        const h = 0.02 * Math.sqrt(norm / db);
-        native.advance(h);
-        tfjs.advance(h);
-      }
-      const wa = native.weights(), wb = tfjs.weights();
-      assert.ok(maxRelativeError(wa.w, wb.w) < 1e-4);
-      assert.ok(maxRelativeError(wa.v, wb.v) < 1e-4);
-      assert.ok(maxRelativeError(wa.b, wb.b) < 1e-4);
-    } finally {
-      native.dispose();
-      tfjs.dispose();
-    }
+    assertLockstep({
+      engine: createNativeEngine(data, init, { form }),
+      reference: createTfjsEngine(data, init, { form }),
+    }, { data, normSquared: parameterNormSquared(init), steps: 20 });
   },
 );
 

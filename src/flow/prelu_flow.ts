@@ -47,7 +47,7 @@
  * @module
  */
 
-import { lossWeights64, SPAN_REFRESH_EVERY } from "./engine.ts";
+import { logAddExp, lossWeights64, SPAN_REFRESH_EVERY } from "./engine.ts";
 import {
   chooseProducts,
   type Gemm64,
@@ -531,7 +531,7 @@ export function preluFlow(
       break;
     }
     advance(state, { h, dv, kappa, g, kg, wg, gg });
-    logTime = logAddExpSafe(logTime, Math.log(h) - lw.logLoss);
+    logTime = logAddExp(logTime, Math.log(h) - lw.logLoss);
     step++;
     if (step % SPAN_REFRESH_EVERY === 0) refresh(state, gemm);
   }
@@ -555,13 +555,6 @@ export function preluFlow(
     final,
     conservedDrift: drift,
   };
-}
-
-/** log(e^a + e^b) with a = −∞ allowed. */
-function logAddExpSafe(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  const top = Math.max(a, b);
-  return top + Math.log(Math.exp(a - top) + Math.exp(b - top));
 }
 
 /** θ ← θ + hD in the span form, with the exact row norms. */

@@ -12,6 +12,7 @@ import {
 import { type NetworkWeights } from "../model/weights.ts";
 import { flowInstance } from "../../fixtures/flow_instance.ts";
 import { maxRelativeError } from "../../fixtures/numeric.ts";
+import { assertLockstep } from "../../fixtures/engine_lockstep.ts";
 
 const ignore = loadSimdGemm() === null;
 // For the tfjs reference (networkOutputs and the tfjs engine).
@@ -97,29 +98,10 @@ testShapes(
   "simd engine: same steps as the tfjs engine",
   ({ d, n, m, form }) => {
     const { data, init } = instance(2, { d, n, m });
-    const norm = parameterNormSquared(init);
-    const simd = createSimdEngine(data, init, { form });
-    const tfjs = createTfjsEngine(data, init, { form });
-    try {
-      for (let s = 0; s < 60; s++) {
-        const a = lossWeights(simd.forward(), data.y);
-        const b = lossWeights(tfjs.forward(), data.y);
-        assert.ok(Math.abs(a.logLoss - b.logLoss) < 1e-5);
-        const da = simd.direction(a.coefficients);
-        const db = tfjs.direction(b.coefficients);
-        assert.ok(Math.abs(da - db) <= 1e-4 * db, `${da} vs ${db}`);
-        const h = 0.02 * Math.sqrt(norm / db);
-        simd.advance(h);
-        tfjs.advance(h);
-      }
-      const wa = simd.weights(), wb = tfjs.weights();
-      assert.ok(maxRelativeError(wa.w, wb.w) < 1e-4);
-      assert.ok(maxRelativeError(wa.v, wb.v) < 1e-4);
-      assert.ok(maxRelativeError(wa.b, wb.b) < 1e-4);
-    } finally {
-      simd.dispose();
-      tfjs.dispose();
-    }
+    assertLockstep({
+      engine: createSimdEngine(data, init, { form }),
+      reference: createTfjsEngine(data, init, { form }),
+    }, { data, normSquared: parameterNormSquared(init), steps: 60 });
   },
 );
 
