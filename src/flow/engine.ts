@@ -183,7 +183,7 @@ export function resolveForm(
  * ```
  */
 export function rowSquaredNorms(
-  weights: NetworkWeights<Float32Array>,
+  weights: Pick<NetworkWeights, "d" | "m" | "w">,
 ): Float64Array {
   const { d, m, w } = weights;
   const out = new Float64Array(m);

@@ -47,7 +47,12 @@
  * @module
  */
 
-import { logAddExp, lossWeights64, SPAN_REFRESH_EVERY } from "./engine.ts";
+import {
+  logAddExp,
+  lossWeights64,
+  rowSquaredNorms,
+  SPAN_REFRESH_EVERY,
+} from "./engine.ts";
 import {
   chooseProducts,
   type Gemm64,
@@ -171,18 +176,6 @@ export function checkPreluWeights(weights: PreluWeights): void {
   }
 }
 
-/** ‖w_r‖² of every row, in float64. */
-function rowSquares(w: Float64Array, shape: { m: number; d: number }) {
-  const { m, d } = shape;
-  const out = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += w[r * d + t] * w[r * d + t];
-    out[r] = s;
-  }
-  return out;
-}
-
 /** ν_r for every neuron from ‖w_r‖² (0 for a zero row of a normalised net). */
 function normalizers(
   rowSq: Float64Array,
@@ -222,7 +215,7 @@ export function preluOutputs(
       `preluOutputs: ${x.length} values are not rows of ${d}`,
     );
   }
-  const nu = normalizers(rowSquares(w, weights), weights);
+  const nu = normalizers(rowSquaredNorms(weights), weights);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let f = 0;
@@ -298,7 +291,7 @@ export function preluLossGradient(
 ): PreluLossGradient {
   const { d, m, w, v, power, normalized } = weights;
   const { n, x, y } = data;
-  const rowSq = rowSquares(w, weights);
+  const rowSq = rowSquaredNorms(weights);
   const nu = normalizers(rowSq, weights);
   const outputs = preluOutputs(weights, x);
   const gradW = new Float64Array(m * d);
@@ -404,8 +397,8 @@ export function preluFlow(
     pre: Float64Array.from(p0),
     coef: new Float64Array(n * m),
     scale: new Float64Array(m).fill(1),
-    rowSq: rowSquares(init.w, init),
-    w0Sq: rowSquares(init.w, init),
+    rowSq: rowSquaredNorms(init),
+    w0Sq: rowSquaredNorms(init),
     v: Float64Array.from(init.v),
   };
   const homogeneity = preluHomogeneity(init);
