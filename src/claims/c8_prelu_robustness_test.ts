@@ -100,3 +100,29 @@ Deno.test("a C8 configuration with one check trains only what it reads (a map ce
     );
   }
 });
+
+Deno.test("the C8 p sweep runs on the configuration's first sweepTrials trials only", async () => {
+  await initBackend("cpu");
+  const small = smallConfig({ sweepTrials: 1 });
+  const config = {
+    ...small,
+    params: { ...small.params, sweepPowers: "2" },
+    checks: small.checks.filter((c) => c.name === "certified_robust"),
+  };
+  const first = c8Trial(3, config, { trial: 0 });
+  const second = c8Trial(3, config, { trial: 1 });
+  assert.equal(typeof first.values.sweep_p2_certified_median, "number");
+  assert.equal(typeof first.values.sweep_p2_attack_median, "number");
+  assert.equal(second.values.sweep_p2_certified_median, undefined);
+  // The sweep adds columns and changes nothing else.
+  const {
+    sweep_p2_certified_median: _c,
+    sweep_p2_attack_median: _a,
+    sweep_p2_soundness_violations: _v,
+    ...rest
+  } = first.values;
+  assert.deepEqual(rest, second.values);
+  const [paper] = c8Configs("paper");
+  assert.equal(paper.params.sweepTrials, c8Constants.sweepTrials);
+  assert.equal(c8Configs("ci")[0].params.sweepTrials, 0);
+});
