@@ -77,6 +77,11 @@ async function readSummary(dir: string): Promise<JsonObject> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new UsageError(`--run: ${path} is not a summary.json`);
   }
+  if ((value as JsonObject).kind === "regime-maps") {
+    throw new UsageError(
+      `--run: ${path} is a regime-map run's (--profile map); the history follows runs of the ci or paper profile`,
+    );
+  }
   return value as JsonObject;
 }
 

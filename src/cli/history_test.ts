@@ -100,7 +100,14 @@ Deno.test("deno task history refuses bad input with exit 2 and writes nothing", 
     const run = await runWithoutProvenance(dir);
     const file = `${dir}/h/history.csv`;
     const nowhere = { claims, git: "no-such-git-binary" };
+    const map = `${dir}/map`;
+    await Deno.mkdir(map);
+    await Deno.writeTextFile(
+      `${map}/summary.json`,
+      JSON.stringify({ kind: "regime-maps", format: 1, claims: [] }),
+    );
     const cases: [string[], RegExp][] = [
+      [["--run", map, "--file", file], /regime-map run/],
       [[], /--run is required/],
       [["--run", `${dir}/none`], /summary\.json not found/],
       [["--run", run, "--file", file], /give --commit SHA/],

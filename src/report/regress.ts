@@ -408,6 +408,11 @@ function readJsonSummary(text: string, source: string): SummarySnapshot {
   }
   const bad = (what: string) =>
     new UsageError(`${source}: not a summary.json: ${what}`);
+  if (isObject(value) && value.kind === "regime-maps") {
+    throw new UsageError(
+      `${source}: the summary.json of a regime-map run (--profile map); regress compares runs of the ci or paper profile, whose checks have verdicts, and a map's cells have none`,
+    );
+  }
   if (!isObject(value) || !Array.isArray(value.rows) || !isObject(value.run)) {
     throw bad("no rows or run");
   }

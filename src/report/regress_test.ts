@@ -363,6 +363,10 @@ Deno.test("compareWithBaseline with summary.json baselines", async (t) => {
     const bad: [string, RegExp][] = [
       ["{", /not valid JSON/],
       ["{}", /no rows or run/],
+      [
+        JSON.stringify({ kind: "regime-maps", format: 1, claims: [] }),
+        /regime-map run.*ci or paper profile/,
+      ],
       [JSON.stringify({ run: {}, rows: [1] }), /rows\[0\] is not an object/],
       [
         JSON.stringify({
