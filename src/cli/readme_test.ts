@@ -6,12 +6,13 @@ import {
   readmeBlock,
   readmeMain,
   replaceBlock,
+  verdictsBlock,
 } from "./readme.ts";
 import { UsageError } from "../base/usage_error.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-Deno.test("the README's deviations block is the committed paper report's (deno task readme)", async () => {
+Deno.test("the README's generated blocks are the committed paper report's (deno task readme)", async () => {
   const { current, expected } = await expectedReadme(
     `${ROOT}README.md`,
     `${ROOT}reports/paper/summary.json`,
@@ -52,11 +53,26 @@ Deno.test("readmeMain writes the block, --check compares it, bad input exits 2",
     const summary = `${dir}/summary.json`;
     await Deno.writeTextFile(
       readme,
-      `# R\n\n<!-- deviations:begin -->\nstale\n${BLOCK_END}\n\nend\n`,
+      `# R\n\n<!-- verdicts:begin -->\nold\n<!-- verdicts:end -->\n\n` +
+        `<!-- deviations:begin -->\nstale\n${BLOCK_END}\n\nend\n`,
     );
+    const row = {
+      claim: "C4",
+      check: "flips_within_C",
+      expect: "holds",
+      trials: 32,
+      passed: 31,
+      ciLow: 0.84,
+      ciHigh: 0.999,
+      verdict: "holds",
+      pAdjusted: 0.002,
+      adjustedVerdict: "holds",
+      okAdjusted: true,
+    };
+    const family = { checks: 1, assessments: 0 };
     await Deno.writeTextFile(
       summary,
-      JSON.stringify({ format: 3, deviations: [] }),
+      JSON.stringify({ format: 3, deviations: [], rows: [row], family }),
     );
     const run = async (...args: string[]) => {
       const io = capture();
@@ -79,12 +95,14 @@ Deno.test("readmeMain writes the block, --check compares it, bad input exits 2",
     );
     const written = await run();
     assert.equal(written.code, 0, written.err);
-    assert.match(written.out, /deviations block written/);
+    assert.match(written.out, /generated blocks written/);
     const text = await Deno.readTextFile(readme);
+    const verdicts = verdictsBlock({ lines: [row], ...family });
     assert.equal(
       text,
-      `# R\n\n${readmeBlock([]).join("\n")}\n\nend\n`,
+      `# R\n\n${verdicts.join("\n")}\n\n${readmeBlock([]).join("\n")}\n\nend\n`,
     );
+    assert.match(text, /\| C4 \| flips_within_C \| holds \| 32 \| 31 \|/);
     assert.equal((await run("--check")).code, 0);
     assert.match((await run()).out, /already up to date/);
     // A summary without deviations (before format 3), or not JSON, or none.
@@ -92,6 +110,27 @@ Deno.test("readmeMain writes the block, --check compares it, bad input exits 2",
     const old = await run();
     assert.equal(old.code, 2);
     assert.match(old.err, /has no deviations/);
+    await Deno.writeTextFile(
+      summary,
+      JSON.stringify({
+        deviations: [],
+        rows: [{ ...row, passed: "31" }],
+        family,
+      }),
+    );
+    assert.match((await run()).err, /rows\[0\]\.passed is not a number/);
+    await Deno.writeTextFile(
+      readme,
+      `# R\n\n<!-- deviations:begin -->\n${BLOCK_END}\n`,
+    );
+    await Deno.writeTextFile(
+      summary,
+      JSON.stringify({ deviations: [], rows: [row], family }),
+    );
+    assert.match(
+      (await run()).err,
+      /exactly one line starting with "<!-- verdicts:begin"/,
+    );
     await Deno.writeTextFile(summary, "{");
     assert.match((await run()).err, /not valid JSON/);
     await Deno.remove(summary);
