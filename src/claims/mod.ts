@@ -1,8 +1,9 @@
 /**
  * The claims layer: one module per claim of the paper (and the negative
- * regime N1), the registry that lists them in report order, the kit claim
- * modules are written with, the shared types of the claim-checking
- * engine, and the regime maps (`regime_map.ts`: map cells as
+ * regime N1; a large claim's pieces in modules sharing its prefix), the
+ * registry that lists them in report order, the kit claim modules are
+ * written with, the shared types of the claim-checking engine, and the
+ * regime maps (`regime_map.ts`: map cells as
  * configurations; `map_grids.ts`: the suite's grids and hypothesis
  * boundaries).
  *
