@@ -63,6 +63,7 @@ import {
   type ApproximateKktReport,
 } from "../measure/approximate_kkt.ts";
 import { gramMatrix, kktResidual } from "../measure/kkt.ts";
+import { kktFloor } from "../measure/kkt_floor.ts";
 import { robustNetwork } from "../measure/constructions.ts";
 import {
   averagingNetwork,
@@ -432,6 +433,12 @@ export function c1Trial(seed: number, config: ClaimConfig): TrialResult {
     .normalizedMargin;
   const robustMargin = homogeneousMargin(robust, train).normalizedMargin;
   const penalisedFinal = kktResidual(weights, train, { gram }).residual;
+  // Diagnostics (no check): the part of the residual held by neurons that
+  // the flow is removing only as a small power of log t.
+  const floor = kktFloor(weights, {
+    neuronDuals: last.neuronDuals,
+    gap: kktTolerance,
+  });
 
   const ok = status.status === "ok";
   const below = (r: number) => r <= threshold;
@@ -483,7 +490,36 @@ export function c1Trial(seed: number, config: ClaimConfig): TrialResult {
       per_cluster_margin: round(perCluster, 6),
       averaging_margin: round(averaging, 6),
       robust_margin: round(robustMargin, 6),
+      ...diagnosticColumns(floor),
     },
+  };
+}
+
+/**
+ * The diagnostic columns of a main trial (values, not checks): where the
+ * residual at the horizon comes from (see the module doc, "Why some trials
+ * stall").
+ */
+export const c1Diagnostics: Readonly<Record<string, string>> = {
+  diag_kkt_radial:
+    "√(Σ_r share_r (1 − γ_r)²): the residual's part along each neuron's own parameters (wrong neuron scales), ≤ kkt_final",
+  diag_losing_share:
+    "share of ‖θ‖² in the losing neurons, 1 − γ_r ≥ kktTolerance (they leave the limit, as (log t)^-(1 − γ_r))",
+  diag_losing_gap:
+    "the losing neurons' share-weighted mean 1 − γ_r: the exponent of their decay in log t",
+  diag_losing_floor:
+    "√(Σ_losing share_r (1 − γ_r)²): the residual the losing neurons leave alone; it falls like (log t)^-(gap/2)",
+};
+
+/** The columns of {@linkcode c1Diagnostics}. */
+function diagnosticColumns(
+  floor: ReturnType<typeof kktFloor>,
+): Record<string, Cell> {
+  return {
+    diag_kkt_radial: round(floor.radial, 5),
+    diag_losing_share: round(floor.losingShare, 5),
+    diag_losing_gap: round(floor.losingGap, 4),
+    diag_losing_floor: round(floor.floor, 5),
   };
 }
 
@@ -706,6 +742,8 @@ export const c1: ClaimSpec = {
     "flow_cos_final",
     "twin_kkt",
     "robust_kkt",
+    "diag_losing_floor",
+    "diag_losing_share",
     "flow_margin",
     "averaging_margin",
     "per_cluster_margin",
