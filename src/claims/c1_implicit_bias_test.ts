@@ -4,7 +4,9 @@ import {
   c1Configs,
   c1ConstantReasons,
   c1Constants,
+  c1Diagnostics,
   c1LogTimes,
+  c1Trial,
   checkpointLabel,
 } from "./c1_implicit_bias.ts";
 
@@ -71,4 +73,36 @@ Deno.test("C1 checkpoints: geometric in log t up to the horizon", () => {
     "log10t_316",
     "log10t_1000",
   ]);
+});
+
+Deno.test("C1 diagnostics: value columns of a trial, not checks, with the residual's radial part below it", () => {
+  const names = Object.keys(c1Diagnostics);
+  assert.deepEqual(names, [
+    "diag_kkt_radial",
+    "diag_losing_share",
+    "diag_losing_gap",
+    "diag_losing_floor",
+  ]);
+  const [main] = c1Configs("ci");
+  for (const name of names) {
+    assert.ok(
+      !main.checks.some((c) => c.name === name || c.margin?.measured === name),
+    );
+  }
+  assert.ok(c1.highlights!.includes("diag_losing_floor"));
+  // A small instance, trained to the horizon like a CI trial.
+  const config = {
+    ...main,
+    key: "d=60,k=4,n=16,m=12",
+    params: { ...main.params, d: 60, k: 4, n: 16, m: 12, nTest: 20 },
+  };
+  const result = c1Trial(3, config);
+  assert.equal(result.status, "ok", result.reason);
+  const value = (name: string) => Number(result.values[name]);
+  for (const name of names.filter((n) => n !== "diag_losing_gap")) {
+    assert.ok(Number.isFinite(value(name)), `${name} = ${result.values[name]}`);
+  }
+  assert.ok(value("diag_losing_floor") <= value("diag_kkt_radial"));
+  assert.ok(value("diag_kkt_radial") <= value("kkt_final") * (1 + 1e-4));
+  assert.ok(value("diag_losing_share") >= 0 && value("diag_losing_share") <= 1);
 });

@@ -38,6 +38,18 @@
  * and the flow's own multipliers λ_i ∝ -ℓ′(q_i) = σ(-q_i) (no fitting):
  * cos∠(θ, -∇L) and the residual sin∠(θ, -∇L) they leave.
  *
+ * And each neuron's dual value with the fitted (λ, s),
+ *
+ *   γ_r = ⟨θ̂_r, Σ_i λ_i h_i⟩/‖θ̂_r‖² = Σ_i λ_i y_i v_r (s_ri z_ri + relu(z_ri))/‖θ_r‖²,
+ *
+ * θ_r = (w_r, b_r, v_r): the residual's component along neuron r's own
+ * parameters is (1 - γ_r)‖θ̂_r‖, so γ_r = 1 for every neuron of a KKT
+ * point, and Σ_r (1 - γ_r)²‖θ̂_r‖² ≤ ε²‖θ̂‖². Under gradient flow
+ * d‖θ_r‖²/dt = 4Σ_i c_i q_ri (q_ri neuron r's part of q_i, c_i the loss
+ * weights), so with the flow's weights close to λ a neuron's share of ‖θ‖²
+ * changes like (‖θ‖²)^{γ_r - 1}: a neuron with γ_r < 1 loses its share, but
+ * only as a power γ_r - 1 of ‖θ‖² ∝ log t (`./kkt_floor.ts`).
+ *
  * ReLU networks only: {@linkcode approximateKkt} throws a RangeError for
  * an activation power p ≠ 1 (`NetworkWeights.power`).
  *
@@ -103,6 +115,8 @@ export interface ApproximateKktReport {
   lambda: Float64Array;
   /** The jointly fitted activations s_ri (`n × m`, row i is point i). */
   activations: Float64Array;
+  /** Each neuron's dual value γ_r (see the module doc; NaN for θ_r = 0). */
+  neuronDuals: Float64Array;
   /** Alternating rounds taken. */
   rounds: number;
   /** Whether the rounds met the tolerance before `maxRounds`. */
@@ -360,6 +374,7 @@ export function approximateKkt(
       normalizedMargin: minMargin / normSq,
       lambda: new Float64Array(n).fill(NaN),
       activations: new Float64Array(n * m).fill(NaN),
+      neuronDuals: new Float64Array(m).fill(NaN),
       rounds: 0,
       converged: false,
     };
@@ -459,6 +474,19 @@ export function approximateKkt(
   for (const list of kinks) {
     for (const i of list) if (lambda[i] > 0) supportKinkPairs++;
   }
+  // γ_r = Σ_i λ_i y_i v_r (s_ri z_ri + relu(z_ri))/‖θ_r‖² (module doc).
+  const neuronDuals = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const zz = z[i * m + r];
+      if (lambda[i] > 0) {
+        t += lambda[i] * y[i] * (s[i * m + r] * zz + (zz > 0 ? zz : 0));
+      }
+    }
+    const norm = neuronNorm[r] ** 2 + v[r] * v[r];
+    neuronDuals[r] = norm > 0 ? (v[r] * t) / norm : NaN;
+  }
   return {
     residual,
     residualFixed,
@@ -474,6 +502,7 @@ export function approximateKkt(
     normalizedMargin: minMargin / normSq,
     lambda,
     activations: s,
+    neuronDuals,
     rounds,
     converged,
   };

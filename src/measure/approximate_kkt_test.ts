@@ -50,6 +50,10 @@ Deno.test("a KKT point on a kink: exact with κ-Clarke activations, not with 1[z
   assert.ok(Math.abs(relaxed.normRatio - 1) < 1e-6);
   assert.ok(Math.abs(relaxed.slackness) < 1e-9);
   assert.ok(relaxed.converged);
+  // Both neurons at their KKT scale: dual value 1 (B's kink pair has z = 0).
+  for (const g of relaxed.neuronDuals) {
+    assert.ok(Math.abs(g - 1) < 1e-6, `${g}`);
+  }
   // Without the relaxation the instant's activation s = 0 (or 1) is wrong.
   const fixed = approximateKkt(net, points);
   assert.ok(fixed.residual > 0.05, `${fixed.residual}`);

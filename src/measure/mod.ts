@@ -18,7 +18,9 @@
  * - `kkt.ts`: the KKT residual of the max-margin problem.
  * - `approximate_kkt.ts`: the approximate KKT quantities of Lyu & Li
  *   (stationarity with Clarke activations at relu kinks, slackness, the
- *   flow's own multipliers).
+ *   flow's own multipliers, each neuron's dual value).
+ * - `kkt_floor.ts`: the part of a KKT residual held by neurons that gradient
+ *   flow removes only as a small power of log t.
  * - `margin_networks.ts`: normalized margins of 2-homogeneous networks, the
  *   averaging and per-cluster networks, in-span perturbations.
  * - `constructions.ts`: the robust network N*, the harmful interpolator
@@ -129,6 +131,7 @@ export {
   type ApproximateKktOptions,
   type ApproximateKktReport,
 } from "./approximate_kkt.ts";
+export { type KktFloor, kktFloor, type KktFloorInputs } from "./kkt_floor.ts";
 export {
   averagingNetwork,
   balanceNeurons,

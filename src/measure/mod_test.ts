@@ -12,6 +12,7 @@ Deno.test("measure/mod.ts re-exports every value of the measure modules", async 
     "flip_radius",
     "flips",
     "kkt",
+    "kkt_floor",
     "margin_networks",
     "power_law",
     "robustness",
