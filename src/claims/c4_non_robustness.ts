@@ -38,6 +38,23 @@
  *   false alternative that the scale is much smaller than √(d/k)); the
  *   trained network's own certificate (`gf_frac_certified_quarter`) shows
  *   the sign provably holds there;
+ * - twin `twin_one_label_network` (`one_label_twin.ts`): the binary
+ *   classifier induced by the network trained on the same inputs with one
+ *   label per cluster (k outputs, multiclass logistic loss, the same small
+ *   initialization; label of its argmax cluster), certified by the minimum
+ *   over opposite-label clusters l of the certificate of f_j − f_l and
+ *   attacked by the same ensemble on the pair networks f_j − f_l (the
+ *   {@linkcode c4Constants}.oneLabelPairs with the smallest certificates,
+ *   each flip placed and verified on the induced classifier). The
+ *   feature-averaging analysis (Li, Pan, Lyu & Li, ICLR 2025) predicts its
+ *   neurons on single means and its robustness at the √d scale, so it must
+ *   fail; the report shows why: `one_label_mean_alignment_median` (max_j
+ *   cos(w_r, μ_j), against gradient flow's `mean_alignment_median` ≈
+ *   1/√(k/2)) and its bracket in units of √d and √(d/k). Its flow draws
+ *   its output weights after every other draw of the trial, so the other
+ *   columns do not depend on it; a flow that stops at a stationary point
+ *   with training points left without an active neuron counts as finished
+ *   (`twinStatus`);
  * - sanity `sanity_random_direction`: flips along a random unit direction
  *   within T, verified in float64 (fails for almost any network in high
  *   dimension; kept as a sanity line, not as evidence).
@@ -68,6 +85,7 @@ import {
 import { flipRadiusHistogram } from "../plot/mod.ts";
 import { median } from "../stats/mod.ts";
 import {
+  alsoFinished,
   column,
   flowColumns,
   flowStatus,
@@ -79,6 +97,12 @@ import {
   unlessDegenerate,
 } from "./kit.ts";
 import { MIN_TRIALS } from "./criteria.ts";
+import {
+  oneLabelColumns,
+  oneLabelTwin,
+  singleMeanAlignment,
+  twinStatus,
+} from "./one_label_twin.ts";
 import type {
   ClaimConfig,
   ClaimSpec,
@@ -103,6 +127,8 @@ export const c4Constants = {
   randomDirections: 16,
   /** Attacked test points per trial at paper size (CI size: `ATTACK_POINTS.ci`). */
   paperAttackPoints: 96,
+  /** Opposite clusters l attacked per point for the one-label twin (pairs f_j − f_l). */
+  oneLabelPairs: 2,
   /** Target pass rate of the prediction. */
   target: 0.8,
 };
@@ -123,6 +149,8 @@ export const c4ConstantReasons: Record<keyof typeof c4Constants, string> = {
     "a few directions per trial spread the sanity line over the sphere; each point still uses one",
   paperAttackPoints:
     "two brackets (trained network and N*) cost ≈ 70 ms per point at d = 2000, m = 256; 96 points keep C4's 60 paper trials near 3 min",
+  oneLabelPairs:
+    "C6's choice for the same network (the two pairs with the smallest pair certificates; at C6's CI size the median best attack over them equalled that over all k/2 pairs): the twin is attacked as C6 attacks it",
   target:
     '"with high probability" made concrete: the suite\'s default target 0.8',
 };
@@ -214,6 +242,22 @@ export function c4Configs(profile: Profile): ClaimConfig[] {
       },
     },
     {
+      name: "twin_one_label_network",
+      description:
+        `the identical check on the binary classifier induced by the network trained on the same inputs with one ` +
+        `label per cluster (k outputs, multiclass logistic loss; label of its argmax cluster), attacked through its ` +
+        `pair networks f_j − f_l (same points, same attacks, same T): must fail, its neurons on single means`,
+      target,
+      expect: "fails" as const,
+      role: "twin" as const,
+      twinOf: "flips_within_C",
+      margin: {
+        measured: `one_label_attack_${q}`,
+        threshold: "threshold_ratio",
+        direction: "below" as const,
+      },
+    },
+    {
       name: "sanity_random_direction",
       description:
         `≥ ${pct}% of the points flip within T along a random unit direction (float64-verified): fails for almost any network`,
@@ -300,18 +344,30 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
     targets: train,
     direction,
   });
+  // Drawn after every other draw of the trial (its output weights come
+  // from instance.rng), so the other networks' values do not depend on it.
+  const oneLabel = oneLabelTwin(instance, {
+    points,
+    pairs: c4Constants.oneLabelPairs,
+  });
   const scale = Math.sqrt(d / k);
   const threshold = flipThreshold({
     d,
     k,
     robustCertified: median(robust.certified),
   });
-  const base = unlessDegenerate(
-    flowStatus(flow),
-    unsoundOr({ "the gradient-flow network": gf, "N*": robust }, {
-      degenerate: gf.correct.length === 0,
-      reason: "no correctly classified attacked point",
-    }),
+  const base = alsoFinished(
+    unlessDegenerate(
+      flowStatus(flow),
+      unsoundOr({ "the gradient-flow network": gf, "N*": robust }, {
+        degenerate: gf.correct.length === 0 || oneLabel.attack.length === 0 ||
+          oneLabel.violations > 0,
+        reason: oneLabel.violations > 0
+          ? `soundness: ${oneLabel.violations} verified flips of the one-label network below their point's certified radius`
+          : "no correctly classified attacked point",
+      }),
+    ),
+    { other: twinStatus(oneLabel.flow), what: "one-label network" },
   );
   const { pointFraction: share, maxMedianOverNorm, quarterScale } = c4Constants;
   const q = `q${Math.round(share * 100)}`;
@@ -338,6 +394,11 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
       flips_within_C: flips(gf.attack, gf.norms, threshold.ratio),
       twin_robust_network: flips(robust.attack, robust.norms, threshold.ratio),
       twin_quarter_scale: flips(gf.attack, gf.norms, quarterScale),
+      twin_one_label_network: flips(
+        oneLabel.attack,
+        oneLabel.norms,
+        threshold.ratio,
+      ),
       sanity_random_direction: flips(gf.random, gf.norms, threshold.ratio),
     },
     values: {
@@ -357,6 +418,10 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
         5,
       ),
       median_radius_over_norm: round(normRatio(gf.attack, gf.norms), 5),
+      mean_alignment_median: round(
+        singleMeanAlignment(flow.weights, instance),
+        5,
+      ),
       ...robustColumns,
       robust_attack_median_over_sqrt_d: round(
         median(robust.attack) / rootD,
@@ -370,6 +435,12 @@ export function c4Trial(seed: number, config: ClaimConfig): TrialResult {
         normRatio(robust.attack, robust.norms),
         5,
       ),
+      ...oneLabelColumns(oneLabel, {
+        d,
+        scale,
+        share,
+        threshold: threshold.ratio,
+      }),
       ...ratioHistogram(gf.attack.map((r) => r / scale)),
     },
   };
@@ -382,9 +453,11 @@ export const c4: ClaimSpec = {
   statement:
     "For most test points a perturbation of norm C·√(d/k) flips the sign of the gradient-flow network (best of " +
     "generic verified attacks; measured median ≈ 0.9·√(d/k)), far below ‖x‖ ≈ √(2d) and below half the radius " +
-    "the robust network N* provably has on the same points: the same check fails for N*, and for the trained " +
-    "network at 0.25·√(d/k).",
-  source: "[A, rate L, threshold and twins R]",
+    "the robust network N* provably has on the same points: the same check fails for N*, for the trained " +
+    "network at 0.25·√(d/k), and for the network trained on the same inputs with one label per cluster (its " +
+    "neurons on single means, robust at the √d scale).",
+  source:
+    "[A, rate L, threshold and twins R; one-label twin: Li, Pan, Lyu & Li 2025]",
   hypotheses: [
     "d/k ≥ 25",
     "ρ ≪ d (orthogonal or Gaussian means)",
@@ -397,7 +470,11 @@ export const c4: ClaimSpec = {
   runTrial: syncTrial(c4Trial),
   assess: (records) => [
     soundnessAssessment(records, {
-      columns: ["soundness_violations", "robust_soundness_violations"],
+      columns: [
+        "soundness_violations",
+        "robust_soundness_violations",
+        "one_label_soundness_violations",
+      ],
     }),
   ],
   predictions: [{
@@ -413,6 +490,20 @@ export const c4: ClaimSpec = {
     source: "[A, rate L]",
     note:
       "the paper gives the order, not C: the measured number is C for the median point's best verified attack",
+  }, {
+    name: "one_label_radius_over_sqrt_d",
+    measured: {
+      kind: "median",
+      column: "one_label_attack_median_over_sqrt_d",
+      check: "twin_one_label_network",
+    },
+    predicted: 1,
+    form: "order",
+    law:
+      "one label per cluster: neurons on single means, robust radius of order √d",
+    source: "[R] (Li, Pan, Lyu & Li 2025)",
+    note:
+      "the order, not the constant: the measured number is the median point's best verified induced flip over √d (an upper bound; the certified median is reported beside it)",
   }],
   highlights: [
     "attack_median",
@@ -429,8 +520,18 @@ export const c4: ClaimSpec = {
     "random_frac_within",
     "gf_frac_certified_quarter",
     "median_radius_over_norm",
+    "mean_alignment_median",
+    "one_label_attack_q90",
+    "one_label_attack_median_over_sqrt_d",
+    "one_label_certified_median_over_sqrt_d",
+    "one_label_attack_median",
+    "one_label_frac_certified_threshold",
+    "one_label_mean_alignment_median",
+    "one_label_neuron_cosine_median",
+    "one_label_inactive_training_points",
     "soundness_violations",
     "robust_soundness_violations",
+    "one_label_soundness_violations",
   ],
   budget: { blasSeconds: 45, wasmSeconds: 130 },
   figures: async (records) => [{

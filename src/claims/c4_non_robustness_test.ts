@@ -49,6 +49,7 @@ Deno.test("C4 configurations: two kinds of means, a prediction with its twins an
           ["flips_within_C", "holds", "prediction", undefined],
           ["twin_robust_network", "fails", "twin", "flips_within_C"],
           ["twin_quarter_scale", "fails", "twin", "flips_within_C"],
+          ["twin_one_label_network", "fails", "twin", "flips_within_C"],
           ["sanity_random_direction", "fails", "sanity", "flips_within_C"],
         ],
       );
@@ -115,10 +116,17 @@ Deno.test("C4 trial on a small instance: every check and margin column, replayab
   }
   assert.equal(result.values.soundness_violations, 0);
   assert.equal(result.values.robust_soundness_violations, 0);
+  assert.equal(result.values.one_label_soundness_violations, 0);
   // N* flips no closer than its certificate; the trained network far closer.
   assert.ok(
     Number(result.values.robust_attack_q90) >
       Number(result.values.attack_q90),
+  );
+  // The one-label network's neurons lie closer to single means than
+  // gradient flow's (which average them).
+  assert.ok(
+    Number(result.values.one_label_mean_alignment_median) >
+      Number(result.values.mean_alignment_median),
   );
   assert.deepEqual(c4Trial(5, small), result);
 });

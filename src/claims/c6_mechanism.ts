@@ -112,6 +112,7 @@ import { median } from "../stats/mod.ts";
 import { MIN_TRIALS, sharedCriteria } from "./criteria.ts";
 import { initializationGrid, mapConstants } from "./map_grids.ts";
 import {
+  alsoFinished,
   flowColumns,
   flowStatus,
   instanceParams,
@@ -517,20 +518,6 @@ function measuredStatus(
     ),
     reason: "no significant neuron, or an undefined gradient cosine",
   });
-}
-
-/**
- * `base`, unless it is `ok` and a second training run the trial needs
- * (`other`, named `what`) did not finish: then that run's status.
- */
-function alsoFinished(
-  base: TrialStatusPart,
-  second: { other: TrialStatusPart; what: string },
-): TrialStatusPart {
-  const { other, what } = second;
-  return base.status === "ok" && other.status !== "ok"
-    ? { ...other, reason: `${what}: ${other.reason}` }
-    : base;
 }
 
 /** The value columns of one classifier's measurements, with a prefix. */

@@ -165,6 +165,33 @@ export function flowStatus(
   return { status: "ok", reason: "" };
 }
 
+/**
+ * `base`, unless it is `ok` and a second training run the trial needs
+ * (`other`, named `what`) did not finish: then that run's status.
+ *
+ * @example
+ * ```ts
+ * import { alsoFinished } from "./kit.ts";
+ * import assert from "node:assert/strict";
+ * const ok = { status: "ok" as const, reason: "" };
+ * const other = { status: "not-converged" as const, reason: "L ≥ log(2)/n" };
+ * assert.deepEqual(alsoFinished(ok, { other, what: "second run" }), {
+ *   status: "not-converged",
+ *   reason: "second run: L ≥ log(2)/n",
+ * });
+ * assert.equal(alsoFinished(ok, { other: ok, what: "second run" }), ok);
+ * ```
+ */
+export function alsoFinished(
+  base: TrialStatusPart,
+  second: { other: TrialStatusPart; what: string },
+): TrialStatusPart {
+  const { other, what } = second;
+  return base.status === "ok" && other.status !== "ok"
+    ? { ...other, reason: `${what}: ${other.reason}` }
+    : base;
+}
+
 /** When a trial's measurement is degenerate, and what to say then. */
 export interface Degeneracy {
   /** Whether the measurement is degenerate. */
