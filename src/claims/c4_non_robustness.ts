@@ -38,7 +38,7 @@
  *   false alternative that the scale is much smaller than √(d/k)); the
  *   trained network's own certificate (`gf_frac_certified_quarter`) shows
  *   the sign provably holds there;
- * - twin `twin_one_label_network` (`one_label_twin.ts`): the binary
+ * - twin `twin_one_label_network` (`c4_one_label_twin.ts`): the binary
  *   classifier induced by the network trained on the same inputs with one
  *   label per cluster (k outputs, multiclass logistic loss, the same small
  *   initialization; label of its argmax cluster), certified by the minimum
@@ -102,7 +102,7 @@ import {
   oneLabelTwin,
   singleMeanAlignment,
   twinStatus,
-} from "./one_label_twin.ts";
+} from "./c4_one_label_twin.ts";
 import type {
   ClaimConfig,
   ClaimSpec,

@@ -77,7 +77,7 @@ export interface OneLabelTwin {
  *
  * @example
  * ```ts
- * import { oneLabelTwin } from "./one_label_twin.ts";
+ * import { oneLabelTwin } from "./c4_one_label_twin.ts";
  * import { defaultInstance, drawInstance } from "../model/instance.ts";
  * import { initBackend } from "../backend/backends.ts";
  * import assert from "node:assert/strict";
@@ -154,7 +154,7 @@ export function oneLabelTwin(
  *
  * @example
  * ```ts
- * import { twinStatus } from "./one_label_twin.ts";
+ * import { twinStatus } from "./c4_one_label_twin.ts";
  * import assert from "node:assert/strict";
  * const stuck = { status: "stuck" as const, steps: 800, separatedAtStep: -1 };
  * assert.equal(twinStatus(stuck).status, "ok");
@@ -194,7 +194,7 @@ export function singleMeanAlignment(
  *
  * @example
  * ```ts
- * import { oneLabelColumns } from "./one_label_twin.ts";
+ * import { oneLabelColumns } from "./c4_one_label_twin.ts";
  * import assert from "node:assert/strict";
  * const twin = {
  *   flow: { status: "converged", steps: 10 } as never,

@@ -6,7 +6,7 @@ import {
   oneLabelTwin,
   singleMeanAlignment,
   twinStatus,
-} from "./one_label_twin.ts";
+} from "./c4_one_label_twin.ts";
 import { robustNetwork } from "../measure/constructions.ts";
 
 await initBackend("cpu");
