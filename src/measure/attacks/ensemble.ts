@@ -194,7 +194,11 @@ function analyticFlips(batch: AttackBatch, u: ArrayLike<number>): AttackRun {
   }
   return flipsAlong(
     batch,
-    Array.from(batch.labels, (y) => Float64Array.from(u, (s) => -y * s)),
+    Array.from(batch.labels, (y) => {
+      const along = new Float64Array(u.length);
+      for (let t = 0; t < u.length; t++) along[t] = -y * u[t];
+      return along;
+    }),
   );
 }
 

@@ -121,7 +121,8 @@ export function maltAttack(
   chosen.forEach((js, i) => {
     const x = batch.point(i);
     for (const j of js) {
-      const u = Float64Array.from(x, (xi, t) => targets.x[j * d + t] - xi);
+      const u = new Float64Array(d);
+      for (let t = 0; t < d; t++) u[t] = targets.x[j * d + t] - x[t];
       let norm2 = 0;
       for (let t = 0; t < d; t++) norm2 += u[t] * u[t];
       if (norm2 > 0) lines.push({ i, u, norm: Math.sqrt(norm2) });
@@ -135,12 +136,11 @@ export function maltAttack(
     () => ({ radius: Infinity, u: null }),
   );
   lines.forEach(({ i, u, norm }, k) => {
+    const unit = new Float64Array(m);
+    for (let r = 0; r < m; r++) unit[r] = slopes[k * m + r] / norm;
     const radius = flipRadius({
       offsets: batch.offsets.subarray(i * m, (i + 1) * m),
-      slopes: Float64Array.from(
-        slopes.subarray(k * m, (k + 1) * m),
-        (c) => c / norm,
-      ),
+      slopes: unit,
       outputWeights: batch.weights.v,
       power: batch.power,
     }, batch.labels[i]);
