@@ -93,8 +93,9 @@ export interface Settled {
 /**
  * Settle a direction found for point `index` of the batch: the exact
  * smallest flipping multiple of it, verified in float64 (see the module
- * doc). A null, zero or non-finite direction gives no flip, unless the
- * point is already misclassified (radius 0).
+ * doc), on that row's network ({@linkcode AttackBatch.network}). A null,
+ * zero or non-finite direction gives no flip, unless the point is already
+ * misclassified (radius 0).
  *
  * @example
  * ```ts
@@ -113,7 +114,10 @@ export function settleAlong(
 ): Settled {
   const { index, direction } = probe;
   const point = batch.labelled(index);
-  const { weights, d } = batch;
+  const { d } = batch;
+  // Row `index`'s own network (the batch's, unless the rows carry output
+  // weights of their own).
+  const weights = batch.network(index);
   if (batch.margins[index] <= 0) {
     const zero = new Float64Array(d);
     return isFlip(weights, { ...point, perturbation: zero })
@@ -133,7 +137,7 @@ export function settleAlong(
   const radius = flipRadius({
     offsets: batch.offsets.subarray(index * m, (index + 1) * m),
     slopes,
-    outputWeights: weights.v,
+    outputWeights: batch.outputWeights(index),
     power: batch.power,
   }, point.label);
   if (!Number.isFinite(radius)) return { flip: null, unverified: false };
