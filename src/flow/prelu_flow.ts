@@ -427,15 +427,7 @@ export function preluFlow(
   while (true) {
     // Forward: φ_ir = relu(P_ir)^p ν_r, f_i = Σ_r v_r φ_ir.
     const nu = normalizers(state.rowSq, init);
-    for (let i = 0; i < n; i++) {
-      let f = 0;
-      for (let r = 0; r < m; r++) {
-        const value = reluPower(state.pre[i * m + r], power) * nu[r];
-        phi[i * m + r] = value;
-        f += state.v[r] * value;
-      }
-      outputs[i] = f;
-    }
+    forwardSpan(state, { power, nu, phi, outputs });
     const lw = lossWeights64(outputs, y);
     let normSq = 0;
     for (let r = 0; r < m; r++) {
@@ -480,36 +472,15 @@ export function preluFlow(
     if (step >= maxSteps) break;
 
     // Direction D (module doc) and ‖D‖².
-    const c = lw.coefficients;
-    dv.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < m; r++) dv[r] += c[i] * phi[i * m + r];
-    }
-    for (let r = 0; r < m; r++) {
-      kappa[r] = normalized && power !== 1 && state.rowSq[r] > 0
-        ? (1 - power) * state.v[r] * dv[r] / state.rowSq[r]
-        : 0;
-    }
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < m; r++) {
-        g[i * m + r] = c[i] * state.v[r] *
-          reluPowerSlope(state.pre[i * m + r], power) * nu[r];
-      }
-    }
-    gemm(state.gram, g, { m: n, n: m, k: n, c: kg });
-    wg.fill(0);
-    gg.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < m; r++) {
-        wg[r] += g[i * m + r] * state.pre[i * m + r];
-        gg[r] += g[i * m + r] * kg[i * m + r];
-      }
-    }
-    let dirSq = 0;
-    for (let r = 0; r < m; r++) {
-      dirSq += dv[r] * dv[r] + gg[r] + 2 * kappa[r] * wg[r] +
-        kappa[r] * kappa[r] * state.rowSq[r];
-    }
+    const direction = { dv, kappa, g, kg, wg, gg };
+    const dirSq = directionSpan(state, {
+      net: init,
+      coefficients: lw.coefficients,
+      nu,
+      phi,
+      gemm,
+      out: direction,
+    });
     if (dirSq === 0) {
       status = "stuck";
       break;
@@ -523,7 +494,7 @@ export function preluFlow(
       status = "diverged";
       break;
     }
-    advance(state, { h, dv, kappa, g, kg, wg, gg });
+    advance(state, { h, ...direction });
     logTime = logAddExp(logTime, Math.log(h) - lw.logLoss);
     step++;
     if (step % SPAN_REFRESH_EVERY === 0) refresh(state, gemm);
@@ -548,6 +519,97 @@ export function preluFlow(
     final,
     conservedDrift: drift,
   };
+}
+
+// The loops of one step live in functions of their own (`forwardSpan`,
+// `directionSpan`, `advance`): inside the run's long `while` loop, V8
+// compiles them only by on-stack replacement and drops that code at every
+// exit of an inner loop, which made them several times slower.
+
+/** φ_ir = relu(P_ir)^p ν_r and f_i = Σ_r v_r φ_ir, in place. */
+function forwardSpan(
+  state: SpanState,
+  out: {
+    power: number;
+    nu: Float64Array;
+    phi: Float64Array;
+    outputs: Float64Array;
+  },
+): void {
+  const { n, m, pre, v } = state;
+  const { power, nu, phi, outputs } = out;
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let r = 0; r < m; r++) {
+      const value = reluPower(pre[i * m + r], power) * nu[r];
+      phi[i * m + r] = value;
+      f += v[r] * value;
+    }
+    outputs[i] = f;
+  }
+}
+
+/** The terms of the direction D of one step. */
+interface DirectionTerms {
+  /** D_v. */
+  dv: Float64Array;
+  /** κ_r. */
+  kappa: Float64Array;
+  /** G, n×m. */
+  g: Float64Array;
+  /** K G, n×m. */
+  kg: Float64Array;
+  /** ⟨w_r, Σ_i G_ir x_i⟩ = Σ_i G_ir P_ir. */
+  wg: Float64Array;
+  /** ‖Σ_i G_ir x_i‖² = (Gᵀ K G)_rr. */
+  gg: Float64Array;
+}
+
+/** The direction D of the module doc into `step.out`; returns ‖D‖². */
+function directionSpan(
+  state: SpanState,
+  step: {
+    net: Pick<PreluWeights, "power" | "normalized">;
+    coefficients: Float64Array;
+    nu: Float64Array;
+    phi: Float64Array;
+    gemm: Gemm64;
+    out: DirectionTerms;
+  },
+): number {
+  const { n, m, pre, v, rowSq } = state;
+  const { net: { power, normalized }, coefficients: c, nu, phi, gemm } = step;
+  const { dv, kappa, g, kg, wg, gg } = step.out;
+  dv.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < m; r++) dv[r] += c[i] * phi[i * m + r];
+  }
+  for (let r = 0; r < m; r++) {
+    kappa[r] = normalized && power !== 1 && rowSq[r] > 0
+      ? (1 - power) * v[r] * dv[r] / rowSq[r]
+      : 0;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < m; r++) {
+      g[i * m + r] = c[i] * v[r] * reluPowerSlope(pre[i * m + r], power) *
+        nu[r];
+    }
+  }
+  gemm(state.gram, g, { m: n, n: m, k: n, c: kg });
+  wg.fill(0);
+  gg.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < m; r++) {
+      wg[r] += g[i * m + r] * pre[i * m + r];
+      gg[r] += g[i * m + r] * kg[i * m + r];
+    }
+  }
+  let dirSq = 0;
+  for (let r = 0; r < m; r++) {
+    dirSq += dv[r] * dv[r] + gg[r] + 2 * kappa[r] * wg[r] +
+      kappa[r] * kappa[r] * rowSq[r];
+  }
+  return dirSq;
 }
 
 /** θ ← θ + hD in the span form, with the exact row norms. */

@@ -30,7 +30,10 @@
  *   smallest pair certificates), the attack ensemble
  *   (`./attacks/ensemble.ts`: DeepFool, FMN and, given training points, the
  *   MALT-style attack aimed at cluster l's training points) runs on the
- *   pair network f_{j*} − f_l with label +1. A pair flip need not flip the
+ *   pair network f_{j*} − f_l with label +1, every (point, pair) of the
+ *   call a row of one batch with its own output weights
+ *   V_{j*}· − V_l· (`./attacks/batch.ts`), so the ensemble runs once
+ *   however many distinct pairs there are. A pair flip need not flip the
  *   induced classifier (another cluster of S may still win), so each pair's
  *   best perturbation only names a direction u: the smallest t with
  *   M(x + t·u/‖u‖) ≤ 0 is found exactly ({@linkcode inducedFlipAlong}: M is
@@ -578,15 +581,16 @@ export function bracketInducedRadii(
   options: InducedBracketOptions,
 ): InducedBrackets {
   requireRelu(weights, "bracketInducedRadii");
-  const { d, k } = weights;
-  const { labels, targets, pairsPerPoint = Infinity } = options;
+  const { d } = weights;
+  const { labels, pairsPerPoint = Infinity } = options;
   const n = points.y.length;
   const rowNorms = options.rowNorms ?? hiddenRowNorms(weights);
   const point = (i: number) =>
     Float64Array.from({ length: d }, (_, t) => points.x[i * d + t]);
   const brackets: InducedBracket[] = [];
-  // Points to attack per pair (j*, l), keyed j*·k + l.
-  const groups = new Map<number, number[]>();
+  // One batch row per attacked (point, pair): its point and the pair's
+  // output weights V_{j*}· − V_l·.
+  const rows: { i: number; l: number; v: ArrayLike<number> }[] = [];
   for (let i = 0; i < n; i++) {
     const x = point(i), label = points.y[i];
     const a = preActivations(weights, x);
@@ -609,28 +613,18 @@ export function bracketInducedRadii(
     const ranked = pairCertificates(weights, { a, rowNorms, from: j, labels })
       .sort((p, q) => p.bound - q.bound || p.l - q.l);
     for (const { l } of ranked.slice(0, pairsPerPoint)) {
-      const key = j * k + l;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      rows.push({ i, l, v: pairNetwork(weights, { from: j, to: l }).v });
     }
   }
   let unverified = 0;
-  for (const [key, members] of groups) {
-    const j = Math.floor(key / k), l = key % k;
-    const x = new Float64Array(members.length * d);
-    members.forEach((i, q) => x.set(point(i), q * d));
-    const batch = new AttackBatch(pairNetwork(weights, { from: j, to: l }), {
-      x,
-      y: new Float64Array(members.length).fill(1),
-    });
-    const report = bracketRobustRadii(batch, {
-      ...options.attacks,
-      targets: targets === undefined
-        ? undefined
-        : clusterTargets(targets, { d, cluster: l }),
-    });
+  if (rows.length > 0) {
+    const report = bracketRobustRadii(
+      pairBatch(weights, { points, rows }),
+      pairAttackOptions(options, { d, rows }),
+    );
     report.brackets.forEach((pairBracket, q) => {
       if (pairBracket.perturbation === null) return;
-      const i = members[q];
+      const { i, l } = rows[q];
       const settled = settleInduced(weights, {
         x: point(i),
         label: points.y[i],
@@ -654,21 +648,65 @@ export function bracketInducedRadii(
   return { brackets, unverified, violations };
 }
 
-/** The training points of one cluster, labelled −1 (the side f_l > f_j of a pair). */
-function clusterTargets(
-  targets: { x: ArrayLike<number>; cluster: ArrayLike<number> },
-  which: { d: number; cluster: number },
-): LabelledPoints<Float64Array> {
-  const { d, cluster } = which;
-  const rows: number[] = [];
-  for (let i = 0; i < targets.cluster.length; i++) {
-    if (targets.cluster[i] === cluster) rows.push(i);
-  }
+/**
+ * The attack batch of the pair rows: row q is point `rows[q].i` with label
+ * +1 on the pair network with output weights `rows[q].v` (the shared hidden
+ * layer of `weights`).
+ */
+function pairBatch(
+  weights: AnyMulticlass,
+  spec: {
+    points: LabelledPoints;
+    rows: readonly { i: number; v: ArrayLike<number> }[];
+  },
+): AttackBatch {
+  const { d, m, w, b } = weights;
+  const { points, rows } = spec;
   const x = new Float64Array(rows.length * d);
-  rows.forEach((i, q) => {
-    for (let t = 0; t < d; t++) x[q * d + t] = targets.x[i * d + t];
+  const v = new Float64Array(rows.length * m);
+  rows.forEach(({ i, v: row }, q) => {
+    for (let t = 0; t < d; t++) x[q * d + t] = points.x[i * d + t];
+    v.set(row, q * m);
   });
-  return { x, y: new Float64Array(rows.length).fill(-1) };
+  return new AttackBatch(
+    { d, m, w, b, v: new Float64Array(m) },
+    { x, y: new Float64Array(rows.length).fill(1) },
+    { outputWeights: v },
+  );
+}
+
+/**
+ * The ensemble's options for the pair rows: the caller's attack settings
+ * and, given training points, the MALT-style attack aimed from row q at
+ * the training points of its opposite cluster `rows[q].l` (every training
+ * point labelled −1, the side f_l > f_{j*} of a pair; each row restricted
+ * to its cluster's).
+ */
+function pairAttackOptions(
+  options: InducedBracketOptions,
+  spec: { d: number; rows: readonly { l: number }[] },
+): BracketOptions {
+  const { targets, attacks } = options;
+  if (targets === undefined) return { ...attacks };
+  const { d, rows } = spec;
+  const count = targets.cluster.length;
+  const members = new Map<number, number[]>();
+  for (let t = 0; t < count; t++) {
+    const list = members.get(targets.cluster[t]);
+    if (list === undefined) members.set(targets.cluster[t], [t]);
+    else list.push(t);
+  }
+  return {
+    ...attacks,
+    targets: {
+      x: Float64Array.from({ length: count * d }, (_, t) => targets.x[t]),
+      y: new Float64Array(count).fill(-1),
+    },
+    malt: {
+      ...attacks?.malt,
+      candidates: rows.map(({ l }) => members.get(l) ?? []),
+    },
+  };
 }
 
 /**

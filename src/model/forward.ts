@@ -172,15 +172,108 @@ function rowProducts(
   options: { start?: ArrayLike<number> } = {},
 ): Float64Array {
   const { w, d, m } = weights;
-  const { start } = options;
-  const out = new Float64Array(m);
-  for (let r = 0; r < m; r++) {
+  const sums = { d, start: options.start, out: new Float64Array(m) };
+  // One loop per array type (float32 trained weights, float64 constructed
+  // ones): a single loop fed both runs several times slower (polymorphic
+  // element loads). Every body computes the same sums in the same order.
+  // (A float64 copy of u holds the same numbers.)
+  const u64 = u instanceof Float64Array ? u : Float64Array.from(u);
+  if (w instanceof Float32Array) rowProducts32(w, u64, sums);
+  else if (w instanceof Float64Array) rowProducts64(w, u64, sums);
+  else rowProductsAny(w, u, sums);
+  return sums.out;
+}
+
+/** Where {@linkcode rowProducts} writes its sums. */
+interface RowSums {
+  /** Input dimension (row length). */
+  d: number;
+  /** The first term of each sum (the bias), or none (0). */
+  start?: ArrayLike<number>;
+  /** One sum per row. */
+  out: Float64Array;
+}
+
+// The typed loops run four rows at a time: four independent sums, each
+// still in index order from its first term, so the same bits as one row at
+// a time (JavaScript never fuses a multiply-add), at about twice the speed
+// (a lone sum waits on its previous addition).
+
+/** The sums of {@linkcode rowProducts} into `sums.out`, float32 weights. */
+function rowProducts32(w: Float32Array, u: Float64Array, sums: RowSums): void {
+  const { d, start, out } = sums;
+  const m = out.length;
+  let r = 0;
+  for (; r + 3 < m; r += 4) {
+    let s0 = start === undefined ? 0 : start[r];
+    let s1 = start === undefined ? 0 : start[r + 1];
+    let s2 = start === undefined ? 0 : start[r + 2];
+    let s3 = start === undefined ? 0 : start[r + 3];
+    const a0 = r * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+    for (let i = 0; i < d; i++) {
+      const ui = u[i];
+      s0 += w[a0 + i] * ui;
+      s1 += w[a1 + i] * ui;
+      s2 += w[a2 + i] * ui;
+      s3 += w[a3 + i] * ui;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < m; r++) {
     let s = start === undefined ? 0 : start[r];
     const row = r * d;
     for (let i = 0; i < d; i++) s += w[row + i] * u[i];
     out[r] = s;
   }
-  return out;
+}
+
+/** The sums of {@linkcode rowProducts} into `sums.out`, float64 weights. */
+function rowProducts64(w: Float64Array, u: Float64Array, sums: RowSums): void {
+  const { d, start, out } = sums;
+  const m = out.length;
+  let r = 0;
+  for (; r + 3 < m; r += 4) {
+    let s0 = start === undefined ? 0 : start[r];
+    let s1 = start === undefined ? 0 : start[r + 1];
+    let s2 = start === undefined ? 0 : start[r + 2];
+    let s3 = start === undefined ? 0 : start[r + 3];
+    const a0 = r * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+    for (let i = 0; i < d; i++) {
+      const ui = u[i];
+      s0 += w[a0 + i] * ui;
+      s1 += w[a1 + i] * ui;
+      s2 += w[a2 + i] * ui;
+      s3 += w[a3 + i] * ui;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < m; r++) {
+    let s = start === undefined ? 0 : start[r];
+    const row = r * d;
+    for (let i = 0; i < d; i++) s += w[row + i] * u[i];
+    out[r] = s;
+  }
+}
+
+/** The sums of {@linkcode rowProducts} into `sums.out`, any arrays. */
+function rowProductsAny(
+  w: ArrayLike<number>,
+  u: ArrayLike<number>,
+  sums: RowSums,
+): void {
+  const { d, start, out } = sums;
+  for (let r = 0; r < out.length; r++) {
+    let s = start === undefined ? 0 : start[r];
+    const row = r * d;
+    for (let i = 0; i < d; i++) s += w[row + i] * u[i];
+    out[r] = s;
+  }
 }
 
 /**

@@ -7,6 +7,14 @@
  * float64 forward pass of `../../model/forward.ts` that verifies their
  * flips): they know nothing of cluster means, nor of p.
  *
+ * Per-row output weights: given `outputWeights` V (n×m row-major), row i
+ * is attacked on its own network N_i(x) = Σ_r V_ir relu(⟨w_r, x⟩ + b_r)^p,
+ * with W, b and p shared (the pair networks f_j − f_l of a k-output
+ * network, say): read v_r below as V_ir. Everything an attack reads goes
+ * through {@linkcode AttackBatch.outputWeights} and
+ * {@linkcode AttackBatch.network} of the row; without `outputWeights`
+ * every row has `weights.v`.
+ *
  * For perturbations z_i (the rows of Z, B×d, for B of the n points) the
  * pre-activations at x_i + z_i are
  *
@@ -18,6 +26,7 @@
  *   ∇M_i = y_i Σ_r v_r p relu(A_ir)^(p−1) w_r,
  *   i.e.  G = C W with C_ir = y_i v_r p relu(A_ir)^(p−1),
  *
+ * (C_ir = y_i V_ir p relu(A_ir)^(p−1) with per-row output weights),
  * which for p = 1 is C_ir = y_i v_r 1[A_ir > 0] (the Clarke subgradient
  * with relu'(0) = 0, as in `../../model/network.ts`); for p > 1 the
  * activation is differentiable and C_ir = 0 at A_ir = 0 anyway.
@@ -51,6 +60,16 @@ export interface Linearization {
   margins: Float64Array;
   /** ∇_z M_i, B×d row-major. */
   gradients: Float32Array;
+}
+
+/** Options of the {@linkcode AttackBatch} constructor. */
+export interface AttackBatchOptions {
+  /**
+   * Per-row output weights V, n×m row-major: row i is attacked on the
+   * network with hidden layer `weights.w`, `weights.b` (and power) and
+   * output weights V_i· (default: every row on `weights.v`).
+   */
+  outputWeights?: ArrayLike<number>;
 }
 
 /**
@@ -87,9 +106,25 @@ export interface Linearization {
  * assert.equal(lin.margins[0], 1);
  * assert.deepEqual([...lin.gradients], [3, 0]);
  * ```
+ *
+ * @example Per-row output weights: row 1 is attacked on −N
+ * ```ts
+ * import { AttackBatch } from "./batch.ts";
+ * import { initBackend } from "../../backend/backends.ts";
+ * import assert from "node:assert/strict";
+ * await initBackend("cpu");
+ * const net = { d: 2, m: 2, w: [1, 0, -1, 0], b: [0, 0], v: [1, -1] };
+ * const points = { x: [2, 0, 2, 0], y: [1, -1] };
+ * const batch = new AttackBatch(net, points, { outputWeights: [1, -1, -1, 1] });
+ * assert.deepEqual([...batch.margins], [2, 2]);
+ * assert.deepEqual(Array.from(batch.network(1).v), [-1, 1]);
+ * ```
  */
 export class AttackBatch {
-  /** The network as given (its float64 forward pass verifies flips). */
+  /**
+   * The network as given: with per-row output weights, only its hidden
+   * layer and power are used (see {@linkcode AttackBatch.network}).
+   */
   readonly weights: NetworkWeights;
   /** Input dimension d. */
   readonly d: number;
@@ -107,14 +142,23 @@ export class AttackBatch {
   readonly margins: Float64Array;
   /** The power p of the activation relu(z)^p (1: the ReLU network). */
   readonly power: number;
+  /** Whether the rows carry output weights of their own. */
+  readonly perRow: boolean;
   /** W as float32, m×d (uploaded for each product). */
   readonly #w32: Float32Array;
+  /** Per-row output weights V (n×m), or `weights.v` shared by every row. */
+  readonly #v: ArrayLike<number>;
 
   /**
-   * Prepare `points` (x n×d row-major, labels y) for attacks on `weights`.
+   * Prepare `points` (x n×d row-major, labels y) for attacks on `weights`
+   * (or, given `options.outputWeights`, on each row's own output weights).
    * Costs n·m·d float64 multiply-adds (the pre-activations A⁰).
    */
-  constructor(weights: NetworkWeights, points: LabelledPoints) {
+  constructor(
+    weights: NetworkWeights,
+    points: LabelledPoints,
+    options: AttackBatchOptions = {},
+  ) {
     checkWeights(weights);
     const { d, m } = weights;
     const n = points.y.length;
@@ -123,6 +167,18 @@ export class AttackBatch {
         `AttackBatch: x has length ${points.x.length}, expected n·d = ${n * d}`,
       );
     }
+    const { outputWeights } = options;
+    if (outputWeights !== undefined && outputWeights.length !== n * m) {
+      throw new RangeError(
+        `AttackBatch: outputWeights has length ${outputWeights.length}, expected n·m = ${
+          n * m
+        }`,
+      );
+    }
+    this.perRow = outputWeights !== undefined;
+    this.#v = outputWeights === undefined
+      ? weights.v
+      : Float64Array.from(outputWeights);
     this.weights = weights;
     this.d = d;
     this.m = m;
@@ -135,9 +191,27 @@ export class AttackBatch {
     for (let i = 0; i < n; i++) {
       const a = pointPreActivations(weights, this.point(i));
       this.offsets.set(a, i * m);
-      this.margins[i] = this.labels[i] * outputFromPreActivations(a, weights);
+      this.margins[i] = this.labels[i] *
+        outputFromPreActivations(a, {
+          v: this.outputWeights(i),
+          power: this.power,
+        });
     }
     this.#w32 = Float32Array.from(weights.w);
+  }
+
+  /** The output weights of row i's network (`weights.v` unless per-row). */
+  outputWeights(i: number): ArrayLike<number> {
+    if (!this.perRow) return this.#v;
+    const v = this.#v as Float64Array;
+    return v.subarray(i * this.m, (i + 1) * this.m);
+  }
+
+  /** Row i's network (`weights` itself unless the rows carry output weights). */
+  network(i: number): NetworkWeights {
+    return this.perRow
+      ? { ...this.weights, v: this.outputWeights(i) }
+      : this.weights;
   }
 
   /** Point i (a view of length d into {@linkcode AttackBatch.x}). */
@@ -174,7 +248,7 @@ export class AttackBatch {
     }
     const shift = this.#products(Float32Array.from(z), { transposeW: true });
     const coeff = new Float32Array(count * m);
-    const v = this.weights.v;
+    const v = this.#v;
     if (this.power !== 1) {
       this.#powerCoefficients({ rows, shift }, { margins, coeff });
       return {
@@ -184,12 +258,13 @@ export class AttackBatch {
     }
     for (let k = 0; k < count; k++) {
       const i = rows[k], y = this.labels[i];
+      const row = this.perRow ? i * m : 0;
       let out = 0;
       for (let r = 0; r < m; r++) {
         const a = this.offsets[i * m + r] + shift[k * m + r];
         if (a > 0) {
-          out += v[r] * a;
-          coeff[k * m + r] = y * v[r];
+          out += v[row + r] * a;
+          coeff[k * m + r] = y * v[row + r];
         }
       }
       margins[k] = y * out;
@@ -199,7 +274,8 @@ export class AttackBatch {
 
   /**
    * For p ≠ 1, the margins M_k = y Σ_r v_r relu(A_kr)^p and the gradient
-   * coefficients C_kr = y v_r p relu(A_kr)^(p−1) at A = A⁰ + shift, written
+   * coefficients C_kr = y v_r p relu(A_kr)^(p−1) at A = A⁰ + shift (v_r:
+   * the row's own output weights when per-row), written
    * into `out`.
    */
   #powerCoefficients(
@@ -209,15 +285,16 @@ export class AttackBatch {
     const { rows, shift } = at;
     const { margins, coeff } = out;
     const { m, power } = this;
-    const v = this.weights.v;
+    const v = this.#v;
     for (let k = 0; k < rows.length; k++) {
       const i = rows[k], y = this.labels[i];
+      const row = this.perRow ? i * m : 0;
       let sum = 0;
       for (let r = 0; r < m; r++) {
         const a = this.offsets[i * m + r] + shift[k * m + r];
         if (a > 0) {
-          sum += v[r] * a ** power;
-          coeff[k * m + r] = y * v[r] * power * a ** (power - 1);
+          sum += v[row + r] * a ** power;
+          coeff[k * m + r] = y * v[row + r] * power * a ** (power - 1);
         }
       }
       margins[k] = y * sum;

@@ -8,7 +8,10 @@ import {
 import { inputGradientAt } from "../../../fixtures/random_network.ts";
 import { randomCase } from "../../../fixtures/attack_cases.ts";
 import { maxRelativeError } from "../../../fixtures/numeric.ts";
+import { Rng } from "../../model/rng.ts";
 import { AttackBatch } from "./batch.ts";
+import { deepFool } from "./deepfool.ts";
+import { flipsAlong } from "./verify.ts";
 
 await initBackend("cpu");
 
@@ -141,4 +144,74 @@ Deno.test("AttackBatch with p = 1 given explicitly is the ReLU batch, bit for bi
   assert.deepEqual(one.margins, relu.margins);
   const at = { rows: [0, 2, 4], z: rng.normalArray(3 * d, 0.3) };
   assert.deepEqual(one.linearize(at), relu.linearize(at));
+});
+
+Deno.test("AttackBatch with per-row output weights is, row by row, the batch of each row's network", () => {
+  // A random k-output network's pair networks f_j − f_l, one per row.
+  const d = 12, m = 9, k = 4, n = 6;
+  const rng = new Rng(31);
+  const hidden = { d, m, w: rng.normalArray(m * d), b: rng.normalArray(m) };
+  const outputs = rng.normalArray(k * m);
+  const pairs = [[0, 1], [2, 3], [1, 0], [0, 3], [3, 2], [0, 1]];
+  const v = new Float64Array(n * m);
+  pairs.forEach(([j, l], i) => {
+    for (let r = 0; r < m; r++) {
+      v[i * m + r] = outputs[j * m + r] - outputs[l * m + r];
+    }
+  });
+  const x = rng.normalArray(n * d, 2);
+  const y = Float64Array.from({ length: n }, (_, i) => i % 3 === 0 ? -1 : 1);
+  const zero = new Float64Array(m);
+  const batch = new AttackBatch({ ...hidden, v: zero }, { x, y }, {
+    outputWeights: v,
+  });
+  assert.ok(batch.perRow);
+  const z = rng.normalArray(n * d, 0.3);
+  const rows = Array.from({ length: n }, (_, i) => i);
+  const all = batch.linearize({ rows, z });
+  const directions = Array.from({ length: n }, () => rng.normalArray(d));
+  const flips = flipsAlong(batch, directions);
+  const fooled = deepFool(batch);
+  let verified = 0;
+  for (let i = 0; i < n; i++) {
+    const net = { ...hidden, v: v.subarray(i * m, (i + 1) * m) };
+    assert.deepEqual(Array.from(batch.network(i).v), Array.from(net.v));
+    const one = new AttackBatch(net, {
+      x: x.subarray(i * d, (i + 1) * d),
+      y: [y[i]],
+    });
+    assert.equal(batch.margins[i], one.margins[0]);
+    assert.deepEqual(
+      batch.offsets.subarray(i * m, (i + 1) * m),
+      one.offsets,
+    );
+    const own = one.linearize({
+      rows: [0],
+      z: z.subarray(i * d, (i + 1) * d),
+    });
+    assert.equal(all.margins[i], own.margins[0]);
+    assert.deepEqual(
+      all.gradients.subarray(i * d, (i + 1) * d),
+      own.gradients,
+    );
+    assert.deepEqual(
+      flips.flips[i],
+      flipsAlong(one, [directions[i]]).flips[0],
+    );
+    assert.deepEqual(fooled.flips[i], deepFool(one).flips[0]);
+    if (flips.flips[i] !== null) verified++;
+  }
+  // At least one row flips along its direction: the comparison is not vacuous.
+  assert.ok(verified > 0, "no direction flipped");
+  // A batch of one shared network is unchanged by the option's absence.
+  assert.equal(new AttackBatch({ ...hidden, v: zero }, { x, y }).perRow, false);
+});
+
+Deno.test("AttackBatch rejects per-row output weights of the wrong length", () => {
+  const net = { d: 2, m: 1, w: [1, 0], b: [0], v: [1] };
+  assert.throws(
+    () =>
+      new AttackBatch(net, { x: [1, 2], y: [1] }, { outputWeights: [1, 2] }),
+    RangeError,
+  );
 });

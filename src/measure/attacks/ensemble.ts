@@ -18,6 +18,10 @@
  * its exact flip radius along −y·u is reported beside the bracket, not in
  * it, so the generic attacks can be compared with it.
  *
+ * A batch whose rows carry output weights of their own (`./batch.ts`)
+ * brackets each row on its own network: its certificate, its attacks and
+ * their float64 verification.
+ *
  * Everything here holds for the activation relu(z)^p of any power p ≥ 1
  * (`NetworkWeights.power`): the certificate is sound for every p, and the
  * attacks reach the network through `./batch.ts` and `./verify.ts`, which
@@ -35,7 +39,8 @@
  */
 
 import type { LabelledPoints } from "../../model/data.ts";
-import { certifiedRadii } from "../certified_radius.ts";
+import { rowNorms } from "../../model/forward.ts";
+import { certifiedRadii, certifiedRadius } from "../certified_radius.ts";
 import type { AttackBatch } from "./batch.ts";
 import { deepFool, type DeepFoolOptions } from "./deepfool.ts";
 import { fastMinimumNorm, type FmnOptions } from "./fmn.ts";
@@ -149,10 +154,7 @@ export function bracketRobustRadii(
     unverified.analytic = run.unverified;
     analytic = flipRadii(run);
   }
-  const certified = certifiedRadii(batch.weights, {
-    x: batch.x,
-    y: batch.labels,
-  });
+  const certified = batchCertifiedRadii(batch);
   const brackets = certified.map((lower, i): RadiusBracket => {
     let attack = Infinity, perturbation: Float64Array | null = null;
     const own: Partial<Record<AttackName, number>> = {};
@@ -185,6 +187,26 @@ export function bracketRobustRadii(
   return { brackets, unverified };
 }
 
+/**
+ * The certified radius of every row of the batch, each on its own network
+ * (per-row output weights: on the batch's float64 pre-activations A⁰, which
+ * `certifiedRadii` would recompute identically).
+ */
+function batchCertifiedRadii(batch: AttackBatch): number[] {
+  if (!batch.perRow) {
+    return certifiedRadii(batch.weights, { x: batch.x, y: batch.labels });
+  }
+  const { m, power } = batch;
+  const norms = rowNorms(batch.weights);
+  return Array.from(batch.labels, (label, i) =>
+    certifiedRadius({
+      offsets: batch.offsets.subarray(i * m, (i + 1) * m),
+      rowNorms: norms,
+      outputWeights: batch.outputWeights(i),
+      power,
+    }, label));
+}
+
 /** Flips along −y_i·u for every point, settled and verified. */
 function analyticFlips(batch: AttackBatch, u: ArrayLike<number>): AttackRun {
   if (u.length !== batch.d) {
@@ -194,7 +216,11 @@ function analyticFlips(batch: AttackBatch, u: ArrayLike<number>): AttackRun {
   }
   return flipsAlong(
     batch,
-    Array.from(batch.labels, (y) => Float64Array.from(u, (s) => -y * s)),
+    Array.from(batch.labels, (y) => {
+      const along = new Float64Array(u.length);
+      for (let t = 0; t < u.length; t++) along[t] = -y * u[t];
+      return along;
+    }),
   );
 }
 

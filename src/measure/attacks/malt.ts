@@ -42,6 +42,12 @@ export interface MaltOptions {
   targets: LabelledPoints;
   /** Targets per point (default {@linkcode MALT_TARGETS}). */
   nearest?: number;
+  /**
+   * Per point of the batch, the indices of the targets it may aim at
+   * (default: every target), e.g. the training points of the cluster a
+   * row's pair network is attacked towards.
+   */
+  candidates?: readonly (readonly number[])[];
   /** Options of the FMN refinement (its warm start is the best line). */
   refine?: Omit<FmnOptions, "warmStart">;
 }
@@ -64,9 +70,9 @@ export interface MaltOptions {
  */
 export function nearestOpposite(
   batch: AttackBatch,
-  options: { targets: LabelledPoints; count: number },
+  options: Pick<MaltOptions, "targets" | "candidates"> & { count: number },
 ): number[][] {
-  const { targets, count } = options;
+  const { targets, count, candidates } = options;
   const { d, n } = batch;
   const nt = targets.y.length;
   if (targets.x.length !== nt * d) {
@@ -74,18 +80,24 @@ export function nearestOpposite(
       `nearestOpposite: targets.x has length ${targets.x.length}, expected ${nt}·${d}`,
     );
   }
+  if (candidates !== undefined && candidates.length !== n) {
+    throw new RangeError(
+      `nearestOpposite: ${candidates.length} candidate lists for ${n} points`,
+    );
+  }
+  const every = Array.from({ length: nt }, (_, j) => j);
   return Array.from({ length: n }, (_, i) => {
     if (!(batch.margins[i] > 0)) return [];
     const x = batch.point(i), y = batch.labels[i];
-    const candidates: { j: number; dist: number }[] = [];
-    for (let j = 0; j < nt; j++) {
+    const near: { j: number; dist: number }[] = [];
+    for (const j of candidates?.[i] ?? every) {
       if (!(targets.y[j] * y < 0)) continue;
       let dist = 0;
       for (let t = 0; t < d; t++) dist += (targets.x[j * d + t] - x[t]) ** 2;
-      candidates.push({ j, dist });
+      near.push({ j, dist });
     }
-    candidates.sort((a, b) => a.dist - b.dist || a.j - b.j);
-    return candidates.slice(0, count).map((c) => c.j);
+    near.sort((a, b) => a.dist - b.dist || a.j - b.j);
+    return near.slice(0, count).map((c) => c.j);
   });
 }
 
@@ -114,14 +126,19 @@ export function maltAttack(
   batch: AttackBatch,
   options: MaltOptions,
 ): AttackRun {
-  const { targets, nearest = MALT_TARGETS, refine = {} } = options;
+  const { targets, nearest = MALT_TARGETS, refine = {}, candidates } = options;
   const { d, m, n } = batch;
-  const chosen = nearestOpposite(batch, { targets, count: nearest });
+  const chosen = nearestOpposite(batch, {
+    targets,
+    candidates,
+    count: nearest,
+  });
   const lines: { i: number; u: Float64Array; norm: number }[] = [];
   chosen.forEach((js, i) => {
     const x = batch.point(i);
     for (const j of js) {
-      const u = Float64Array.from(x, (xi, t) => targets.x[j * d + t] - xi);
+      const u = new Float64Array(d);
+      for (let t = 0; t < d; t++) u[t] = targets.x[j * d + t] - x[t];
       let norm2 = 0;
       for (let t = 0; t < d; t++) norm2 += u[t] * u[t];
       if (norm2 > 0) lines.push({ i, u, norm: Math.sqrt(norm2) });
@@ -135,13 +152,12 @@ export function maltAttack(
     () => ({ radius: Infinity, u: null }),
   );
   lines.forEach(({ i, u, norm }, k) => {
+    const unit = new Float64Array(m);
+    for (let r = 0; r < m; r++) unit[r] = slopes[k * m + r] / norm;
     const radius = flipRadius({
       offsets: batch.offsets.subarray(i * m, (i + 1) * m),
-      slopes: Float64Array.from(
-        slopes.subarray(k * m, (k + 1) * m),
-        (c) => c / norm,
-      ),
-      outputWeights: batch.weights.v,
+      slopes: unit,
+      outputWeights: batch.outputWeights(i),
       power: batch.power,
     }, batch.labels[i]);
     if (radius < best[i].radius) best[i] = { radius, u };

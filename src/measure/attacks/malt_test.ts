@@ -101,3 +101,19 @@ Deno.test("maltAttack with a power: one cubic neuron, and the cubic per-cluster 
   );
   assertExactRadii(radii, { exact: k.exact, tolerance: 1e-3, name: "F" });
 });
+
+Deno.test("nearestOpposite: per-row candidates restrict each row's targets", () => {
+  const net = { d: 1, m: 1, w: [1], b: [0], v: [1] }; // relu(x)
+  const batch = new AttackBatch(net, { x: [1, 2], y: [1, 1] });
+  const targets = { x: [5, -2, -4, 0.5, 3], y: [-1, -1, -1, 1, -1] };
+  const count = 2;
+  // Row 0 may aim at 3, 2 and 0 (3 has its own label), row 1 at every target.
+  const candidates = [[3, 2, 0], [0, 1, 2, 3, 4]];
+  const chosen = nearestOpposite(batch, { targets, count, candidates });
+  assert.deepEqual(chosen, [[0, 2], [4, 0]]);
+  assert.deepEqual(nearestOpposite(batch, { targets, count })[1], chosen[1]);
+  assert.throws(
+    () => nearestOpposite(batch, { targets, count, candidates: [[0]] }),
+    RangeError,
+  );
+});

@@ -32,7 +32,11 @@
  * @module
  */
 
-export { AttackBatch, type Linearization } from "./batch.ts";
+export {
+  AttackBatch,
+  type AttackBatchOptions,
+  type Linearization,
+} from "./batch.ts";
 export {
   deepFool,
   DEEPFOOL_MAX_ITERATIONS,

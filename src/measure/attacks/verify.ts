@@ -75,7 +75,10 @@ export function isFlip(
   probe: LabelledPoint & { perturbation: ArrayLike<number> },
 ): boolean {
   const { x, label, perturbation: z } = probe;
-  const moved = Float64Array.from(x, (xi, i) => xi + z[i]);
+  // A plain loop: `Float64Array.from` with a map function is several times
+  // slower, and this runs for every flip proposed.
+  const moved = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) moved[i] = x[i] + z[i];
   return label * networkOutput(weights, moved) <= 0;
 }
 
@@ -90,8 +93,9 @@ export interface Settled {
 /**
  * Settle a direction found for point `index` of the batch: the exact
  * smallest flipping multiple of it, verified in float64 (see the module
- * doc). A null, zero or non-finite direction gives no flip, unless the
- * point is already misclassified (radius 0).
+ * doc), on that row's network ({@linkcode AttackBatch.network}). A null,
+ * zero or non-finite direction gives no flip, unless the point is already
+ * misclassified (radius 0).
  *
  * @example
  * ```ts
@@ -110,7 +114,10 @@ export function settleAlong(
 ): Settled {
   const { index, direction } = probe;
   const point = batch.labelled(index);
-  const { weights, d } = batch;
+  const { d } = batch;
+  // Row `index`'s own network (the batch's, unless the rows carry output
+  // weights of their own).
+  const weights = batch.network(index);
   if (batch.margins[index] <= 0) {
     const zero = new Float64Array(d);
     return isFlip(weights, { ...point, perturbation: zero })
@@ -125,16 +132,19 @@ export function settleAlong(
     return { flip: null, unverified: false };
   }
   const { m } = batch;
+  const slopes = neuronSlopes(weights, direction);
+  for (let r = 0; r < m; r++) slopes[r] /= norm;
   const radius = flipRadius({
     offsets: batch.offsets.subarray(index * m, (index + 1) * m),
-    slopes: neuronSlopes(weights, direction).map((c) => c / norm),
-    outputWeights: weights.v,
+    slopes,
+    outputWeights: batch.outputWeights(index),
     power: batch.power,
   }, point.label);
   if (!Number.isFinite(radius)) return { flip: null, unverified: false };
   for (const nudge of VERIFY_NUDGES) {
     const scale = (radius * (1 + nudge)) / norm;
-    const z = Float64Array.from({ length: d }, (_, t) => scale * direction[t]);
+    const z = new Float64Array(d);
+    for (let t = 0; t < d; t++) z[t] = scale * direction[t];
     if (isFlip(weights, { ...point, perturbation: z })) {
       let zNorm = 0;
       for (let t = 0; t < d; t++) zNorm += z[t] * z[t];
