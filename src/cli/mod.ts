@@ -57,11 +57,15 @@ export {
 export {
   BLOCK_BEGIN,
   BLOCK_END,
+  blockBegin,
+  blockEnd,
+  type BlockName,
   expectedReadme,
   README_SUMMARY,
   readmeBlock,
   readmeMain,
   replaceBlock,
+  verdictsBlock,
 } from "./readme.ts";
 export { regressMain } from "./regress.ts";
 export { replayMain } from "./replay.ts";

@@ -9,7 +9,8 @@
  * run with a baseline (with `regress_measurements.ts` for the key
  * measurements and fitted estimates). `measurements.ts` computes each
  * claim's key measurements, `deviations.ts` the deviations from the paper
- * (the claims' predictions against the run). `failures.ts` lists the
+ * (the claims' predictions against the run), `readme_verdicts.ts` the
+ * README's verdict table from a `summary.json`. `failures.ts` lists the
  * failing trials of each check
  * with their replay commands (`failures.md`), `html.ts` and `html_write.ts`
  * draw the self-contained `index.html`, and `history.ts` and
@@ -41,6 +42,12 @@ export {
   type MeasuredRange,
   readDeviations,
 } from "./deviations.ts";
+export {
+  readVerdictTable,
+  type VerdictLine,
+  verdictsMarkdown,
+  type VerdictTable,
+} from "./readme_verdicts.ts";
 export {
   type ClaimFigureOptions,
   type ClaimFigures,
