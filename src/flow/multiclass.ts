@@ -199,34 +199,44 @@ export function multiclassLossWeights(
       `outputs of length ${outputs.length} are not n×k for n=${n}, k ≥ 2`,
     );
   }
+  // One exponential per (point, other class): e_il = exp(δ_il − max_l δ_il)
+  // with δ_il = f_l(x_i) − f_{c_i}(x_i) gives both the log-sum-exp of the
+  // point's loss and, times one exponential per point, its coefficients.
+  const scaled = new Float64Array(n * k);
+  const rowMax = new Float64Array(n);
   const logS = new Float64Array(n);
-  const logLosses = new Float64Array(n);
   let logTotal = -Infinity;
   let minMargin = Infinity;
   for (let i = 0; i < n; i++) {
     const c = classes[i];
     const fc = outputs[i * k + c];
-    let lse = -Infinity;
+    let top = -Infinity;
+    for (let l = 0; l < k; l++) {
+      if (l !== c) top = Math.max(top, outputs[i * k + l] - fc);
+    }
+    let sum = 0;
     for (let l = 0; l < k; l++) {
       if (l === c) continue;
-      const delta = outputs[i * k + l] - fc;
-      lse = logAddExp(lse, delta);
-      minMargin = Math.min(minMargin, -delta);
+      const e = Math.exp(outputs[i * k + l] - fc - top);
+      scaled[i * k + l] = e;
+      sum += e;
     }
-    logS[i] = lse;
-    logLosses[i] = logSoftplus(lse);
-    logTotal = logAddExp(logTotal, logLosses[i]);
+    minMargin = Math.min(minMargin, -top);
+    rowMax[i] = top;
+    logS[i] = top + Math.log(sum);
+    logTotal = logAddExp(logTotal, logSoftplus(logS[i]));
   }
   const coefficients = new Float64Array(n * k);
   let dot = 0;
   for (let i = 0; i < n; i++) {
     const c = classes[i];
     const fc = outputs[i * k + c];
-    const shift = softplus(logS[i]) + logTotal;
+    // p_il = exp(δ_il − shift_i) = e_il · exp(max_l δ_il − shift_i) ≤ 1.
+    const factor = Math.exp(rowMax[i] - softplus(logS[i]) - logTotal);
     let own = 0;
     for (let l = 0; l < k; l++) {
       if (l === c) continue;
-      const p = Math.exp(outputs[i * k + l] - fc - shift);
+      const p = scaled[i * k + l] * factor;
       coefficients[i * k + l] = -p;
       own += p;
       dot -= p * outputs[i * k + l];
