@@ -615,15 +615,7 @@ function directionSpan(
 /** θ ← θ + hD in the span form, with the exact row norms. */
 function advance(
   state: SpanState,
-  step: {
-    h: number;
-    dv: Float64Array;
-    kappa: Float64Array;
-    g: Float64Array;
-    kg: Float64Array;
-    wg: Float64Array;
-    gg: Float64Array;
-  },
+  step: DirectionTerms & { h: number },
 ): void {
   const { n, m, pre, coef, scale, rowSq, v } = state;
   const { h, dv, kappa, g, kg, wg, gg } = step;
