@@ -35,8 +35,8 @@ import {
   inactivePoints,
   inducedDecision,
   multiclassVotes,
-  oneLabelPerClusterNetwork,
 } from "../measure/multiclass.ts";
+import { oneLabelPerClusterNetwork } from "../measure/one_label_network.ts";
 import { multiclassOutputs } from "../flow/multiclass.ts";
 import type { MulticlassFlowResult } from "../flow/multiclass.ts";
 import type { NetworkWeights } from "../model/weights.ts";

@@ -104,10 +104,10 @@ import {
   inactivePoints,
   inducedGradients,
   multiclassVotes,
-  oneLabelPerClusterNetwork,
   readoutNetwork,
   sampleClusterNetwork,
 } from "../measure/multiclass.ts";
+import { oneLabelPerClusterNetwork } from "../measure/one_label_network.ts";
 import { median } from "../stats/mod.ts";
 import { MIN_TRIALS, sharedCriteria } from "./criteria.ts";
 import { initializationGrid, mapConstants } from "./map_grids.ts";

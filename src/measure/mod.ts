@@ -63,6 +63,8 @@ export {
 } from "./alignment.ts";
 // The one-label-per-cluster network: induced classifier, brackets, twins.
 export * from "./multiclass.ts";
+export * from "./induced_radius.ts";
+export * from "./one_label_network.ts";
 export {
   CERTIFIED_BISECTION_TOLERANCE,
   certifiedRadii,
