@@ -9,6 +9,7 @@ import {
   c1Trial,
   checkpointLabel,
 } from "./c1_implicit_bias.ts";
+import { initBackend } from "../backend/backends.ts";
 
 Deno.test("C1 declaration: roles, twins, margins and reasons", () => {
   for (const profile of ["ci", "paper"] as const) {
@@ -75,7 +76,9 @@ Deno.test("C1 checkpoints: geometric in log t up to the horizon", () => {
   ]);
 });
 
-Deno.test("C1 diagnostics: value columns of a trial, not checks, with the residual's radial part below it", () => {
+Deno.test("C1 diagnostics: value columns of a trial, not checks, with the residual's radial part below it", async () => {
+  // Without OpenBLAS the flow runs on a tfjs backend, which must be set.
+  await initBackend("cpu");
   const names = Object.keys(c1Diagnostics);
   assert.deepEqual(names, [
     "diag_kkt_radial",
