@@ -251,12 +251,58 @@ function okClass(o: JsonObject): string {
   return o.ok === true ? "ok" : o.ok === false ? "bad" : "";
 }
 
+/**
+ * A `<dl>` of name–text pairs, both escaped.
+ *
+ * @example
+ * ```ts
+ * import { definitionList } from "./html.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(definitionList([["a", "<1>"]]), "<dl><dt>a</dt><dd>&lt;1&gt;</dd></dl>");
+ * ```
+ */
+export function definitionList(pairs: [string, string][]): string {
+  return `<dl>${
+    pairs.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
+      .join("")
+  }</dl>`;
+}
+
 /** A definition list of an object's fields. */
 function fieldList(o: JsonObject): string {
-  const items = Object.entries(o).map(([k, v]) =>
-    `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(valueText(v))}</dd>`
+  return definitionList(
+    Object.entries(o).map(([k, v]) => [k, valueText(v)]),
   );
-  return `<dl>${items.join("")}</dl>`;
+}
+
+/**
+ * The opening lines of a self-contained report page, through its `<h1>`:
+ * doctype, head (charset, viewport, title, the shared style) and the start
+ * of the body's header.
+ *
+ * @example
+ * ```ts
+ * import { pageStart } from "./html.ts";
+ * import assert from "node:assert/strict";
+ * const lines = pageStart("A & B");
+ * assert.equal(lines[0], "<!DOCTYPE html>");
+ * assert.equal(lines.at(-1), "<h1>A &amp; B</h1>");
+ * ```
+ */
+export function pageStart(title: string): string[] {
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${HTML_STYLE}</style>`,
+    "</head>",
+    "<body>",
+    "<header>",
+    `<h1>${escapeHtml(title)}</h1>`,
+  ];
 }
 
 /** A field of `summary.json` this page has no place for: a table when it holds objects. */
@@ -581,17 +627,7 @@ export function htmlReport(input: HtmlReportInput): string {
     ? manifest.plan
     : null;
   return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${HTML_STYLE}</style>`,
-    "</head>",
-    "<body>",
-    "<header>",
-    `<h1>${escapeHtml(title)}</h1>`,
+    ...pageStart(title),
     allOk === undefined
       ? ""
       : `<p class="${

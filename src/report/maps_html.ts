@@ -9,7 +9,7 @@
  * @module
  */
 
-import { escapeHtml, HTML_STYLE, inlineSvg } from "./html.ts";
+import { definitionList, escapeHtml, inlineSvg, pageStart } from "./html.ts";
 import { breakText, type MapSummary } from "./maps.ts";
 import { MAP_VERDICTS_NOTE } from "./maps_json.ts";
 import { mapCsvFile, relationCounts } from "./maps_md.ts";
@@ -37,14 +37,6 @@ export interface MapHtmlInput {
   files: string[];
 }
 
-/** A `<dt>/<dd>` list of name–text pairs. */
-function definitions(pairs: [string, string][]): string {
-  return `<dl>${
-    pairs.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
-      .join("")
-  }</dl>`;
-}
-
 /** An anchor id for a map. */
 function mapId(name: string): string {
   return `map-${name}`;
@@ -68,7 +60,7 @@ function mapSection(
   return [
     `<section class="map" id="${escapeHtml(mapId(map.name))}">`,
     `<h3>${escapeHtml(map.title)}</h3>`,
-    definitions([
+    definitionList([
       ["map", `${map.name} (${summary.claim})`],
       [
         "grid",
@@ -115,18 +107,8 @@ export function mapRunHtml(input: MapHtmlInput): string {
   const { info, summaries } = input;
   const title = `Regime maps — seed ${info.seed}`;
   return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${HTML_STYLE}</style>`,
-    "</head>",
-    "<body>",
-    "<header>",
-    `<h1>${escapeHtml(title)}</h1>`,
-    definitions([
+    ...pageStart(title),
+    definitionList([
       ["profile", info.profile],
       ["seed", String(info.seed)],
       ["backend", info.backend],

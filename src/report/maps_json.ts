@@ -12,7 +12,7 @@
  */
 
 import type { MapSummary } from "./maps.ts";
-import type { RunInfo } from "./run_info.ts";
+import { type RunInfo, runJson } from "./run_info.ts";
 import type { MapAxis } from "../claims/types.ts";
 
 /** The layout version of a map run's `summary.json`. */
@@ -114,13 +114,7 @@ export function mapSummaryJson(
   const value = {
     kind: "regime-maps",
     format: MAP_SUMMARY_FORMAT,
-    run: {
-      seed: info.seed,
-      profile: info.profile,
-      backend: info.backend,
-      trials: info.trials,
-      shard: info.shard,
-    },
+    run: runJson(info),
     verdicts: MAP_VERDICTS_NOTE,
     claims: info.claims.map((c) => ({
       id: c.id,

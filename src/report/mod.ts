@@ -94,6 +94,7 @@ export {
   historyMarkdown,
 } from "./history_charts.ts";
 export {
+  definitionList,
   escapeHtml,
   HTML_REPORT_FILE,
   HTML_STYLE,
@@ -104,6 +105,7 @@ export {
   inlineSvg,
   type Json,
   type JsonObject,
+  pageStart,
   valueText,
 } from "./html.ts";
 export {
@@ -193,6 +195,7 @@ export {
   type ClaimInfo,
   claimInfo,
   type RunInfo,
+  runJson,
 } from "./run_info.ts";
 export {
   SUMMARY_COLUMN_DOCS,

@@ -131,3 +131,22 @@ export interface RunInfo {
   /** Further lines for the Markdown "Run" section (name → value). */
   extra?: Record<string, string>;
 }
+
+/**
+ * The fields of a run a `summary.json` records under `run` (claims or map
+ * run alike): what makes two runs comparable.
+ *
+ * @example
+ * ```ts
+ * import { runJson } from "./run_info.ts";
+ * import assert from "node:assert/strict";
+ * const info = { seed: 1, profile: "ci" as const, backend: "blas", trials: null, shard: null, claims: [], workers: 2 };
+ * assert.deepEqual(runJson(info), { seed: 1, profile: "ci", backend: "blas", trials: null, shard: null });
+ * ```
+ */
+export function runJson(
+  info: RunInfo,
+): Pick<RunInfo, "seed" | "profile" | "backend" | "trials" | "shard"> {
+  const { seed, profile, backend, trials, shard } = info;
+  return { seed, profile, backend, trials, shard };
+}

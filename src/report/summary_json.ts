@@ -12,7 +12,7 @@
  */
 
 import { adjustFamily, allOk, type Summary } from "./verdict.ts";
-import type { RunInfo } from "./run_info.ts";
+import { type RunInfo, runJson } from "./run_info.ts";
 import type { Deviation } from "./deviations.ts";
 import type { KeyMeasurements } from "./measurements.ts";
 import { VERDICT_RULE_REASONS, VERDICT_RULES } from "../stats/mod.ts";
@@ -92,13 +92,7 @@ export function summaryJson(
   const adjusted = adjustFamily(summary);
   const value = {
     format: SUMMARY_JSON_FORMAT,
-    run: {
-      seed: info.seed,
-      profile: info.profile,
-      backend: info.backend,
-      trials: info.trials,
-      shard: info.shard,
-    },
+    run: runJson(info),
     rules: verdictRulesJson(),
     family: adjusted.family,
     claims: info.claims.map((c) => ({
