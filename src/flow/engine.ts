@@ -402,3 +402,16 @@ function lossWeightsInto<A extends EngineArray>(
     minMargin,
   };
 }
+
+/**
+ * The defaults of the stop rule every flow of the suite shares (the binary,
+ * multiclass and polynomial-ReLU flows): ε, the relative change of θ per
+ * step before separation; the window of steps over which the normalized
+ * margin γ is compared; and the relative change of γ over that window
+ * below which the run ends.
+ */
+export const STOP_RULE_DEFAULTS = {
+  stepFraction: 0.02,
+  marginWindow: 100,
+  marginTolerance: 1e-3,
+} as const;

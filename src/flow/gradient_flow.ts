@@ -80,6 +80,7 @@ import {
   lossWeights64,
   type NeuronNorms,
   type StepEngine,
+  STOP_RULE_DEFAULTS,
 } from "./engine.ts";
 import { createTfjsEngine } from "./tfjs_engine.ts";
 import { createNativeEngine } from "./native_engine.ts";
@@ -490,10 +491,10 @@ export function gradientFlow(
 ): FlowResult {
   requireRelu(init, "gradientFlow");
   const {
-    stepFraction = 0.02,
+    stepFraction = STOP_RULE_DEFAULTS.stepFraction,
     maxSteps = 4000,
-    marginWindow = 100,
-    marginTolerance = 1e-3,
+    marginWindow = STOP_RULE_DEFAULTS.marginWindow,
+    marginTolerance = STOP_RULE_DEFAULTS.marginTolerance,
     maxMargin = 1e4,
     continuation = false,
     float64MaxMargin = FLOAT64_MAX_MARGIN,

@@ -46,6 +46,7 @@ export {
   resolveForm,
   SPAN_REFRESH_EVERY,
   type StepEngine,
+  STOP_RULE_DEFAULTS,
 } from "./engine.ts";
 export { createTfjsEngine } from "./tfjs_engine.ts";
 export {

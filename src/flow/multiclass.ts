@@ -56,7 +56,12 @@
  * @module
  */
 
-import { logAddExp, softplus, SPAN_REFRESH_EVERY } from "./engine.ts";
+import {
+  logAddExp,
+  softplus,
+  SPAN_REFRESH_EVERY,
+  STOP_RULE_DEFAULTS,
+} from "./engine.ts";
 import { chooseProducts, type ProductKind } from "./float64_engine.ts";
 import type { FlowOptions, FlowResult, FlowStatus } from "./gradient_flow.ts";
 import type { Rng } from "../model/rng.ts";
@@ -559,10 +564,10 @@ export function multiclassFlow(
   options: MulticlassFlowOptions = {},
 ): MulticlassFlowResult {
   const {
-    stepFraction = 0.02,
+    stepFraction = STOP_RULE_DEFAULTS.stepFraction,
     maxSteps = 4000,
-    marginWindow = 100,
-    marginTolerance = 1e-3,
+    marginWindow = STOP_RULE_DEFAULTS.marginWindow,
+    marginTolerance = STOP_RULE_DEFAULTS.marginTolerance,
     maxMargin = 1e8,
     renormEvery = 50,
   } = options;

@@ -52,6 +52,7 @@ import {
   lossWeights64,
   rowSquaredNorms,
   SPAN_REFRESH_EVERY,
+  STOP_RULE_DEFAULTS,
 } from "./engine.ts";
 import {
   chooseProducts,
@@ -367,11 +368,11 @@ export function preluFlow(
 ): PreluFlowResult {
   checkPreluWeights(init);
   const {
-    stepFraction = 0.02,
+    stepFraction = STOP_RULE_DEFAULTS.stepFraction,
     marginStep = 1,
     maxSteps = 6000,
-    marginWindow = 100,
-    marginTolerance = 1e-3,
+    marginWindow = STOP_RULE_DEFAULTS.marginWindow,
+    marginTolerance = STOP_RULE_DEFAULTS.marginTolerance,
     maxMargin = 1e4,
     maxLog10Time = Infinity,
   } = options;
